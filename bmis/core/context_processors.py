@@ -1,0 +1,50 @@
+from django.conf import settings
+from django.db import DatabaseError
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from bmis.accounts.roles import ALL_ROLES, POST_ROLES, Role
+
+# (url name, label, roles that see it): the navigation of each role.
+NAVIGATION = [
+    ("core:home", pgettext_lazy("navigation", "Home"), ALL_ROLES),
+    ("posts:post_list", pgettext_lazy("navigation", "Posts"), ALL_ROLES - POST_ROLES),
+    ("accounts:user_list", pgettext_lazy("navigation", "Users"), {Role.ADMIN}),
+    ("core:audit_list", pgettext_lazy("navigation", "Audit trail"), {Role.ADMIN}),
+    ("reference:index", pgettext_lazy("navigation", "Reference data"), ALL_ROLES),
+]
+
+
+def node(request):
+    """Give every page the node it runs on and the navigation of the signed-in user's role."""
+    context = {
+        "bmis_node": settings.BMIS_NODE,
+        "bmis_role": settings.BMIS_ROLE,
+        "bmis_version": settings.VERSION,
+        "languages": settings.LANGUAGES,
+    }
+    try:
+        user = getattr(request, "user", None)
+        signed_in = user is not None and user.is_authenticated
+        if signed_in:
+            context["navigation"] = _navigation(request, user)
+    except DatabaseError:
+        pass  # the error page explains; the navigation cannot be built without the database
+    return context
+
+
+def _navigation(request, user) -> list[dict]:
+    items = [
+        {"url": reverse(name), "label": label}
+        for name, label, roles in NAVIGATION
+        if user.role in roles
+    ]
+    if user.role in POST_ROLES:
+        my_post = reverse("posts:post_detail", args=[user.post.code])
+        items.insert(1, {"url": my_post, "label": _("My post")})
+    for item in items:
+        item["current"] = item["url"] == request.path or (
+            item["url"] != "/" and request.path.startswith(item["url"])
+        )
+    return items
