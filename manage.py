@@ -16,7 +16,18 @@ def main() -> None:
             raise
         sys.stderr.write(f"OpenBMIS cannot start: {exc}\n")
         sys.exit(2)
-    execute_from_command_line(sys.argv)
+    from django.conf import settings
+    from django.db import DatabaseError
+
+    try:
+        execute_from_command_line(sys.argv)
+    except DatabaseError as exc:
+        where = settings.DATABASES["default"]["NAME"]
+        sys.stderr.write(
+            f"OpenBMIS cannot use its database ({where}): {exc}\n"
+            "Check DATABASE_URL; for SQLite, restore the file from a backup.\n"
+        )
+        sys.exit(2)
 
 
 if __name__ == "__main__":

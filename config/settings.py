@@ -21,7 +21,10 @@ from django.utils.translation import gettext_lazy as _
 from dotenv import load_dotenv
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-load_dotenv(BASE_DIR / ".env", override=False)
+# BMIS_ENV_FILE names another file to read; set it empty to read none (the tests do).
+_env_file = os.environ.get("BMIS_ENV_FILE", str(BASE_DIR / ".env"))
+if _env_file:
+    load_dotenv(_env_file, override=False)
 
 VERSION = "0.1.0"
 

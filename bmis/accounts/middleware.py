@@ -1,4 +1,4 @@
-"""Per-request account rules: the inactivity timeout, the user's language, a forced password change."""
+"""Per-request account rules: inactivity timeout, the user's language, forced password change."""
 
 import time
 from urllib.parse import urlencode

@@ -11,9 +11,9 @@ PostgreSQL and on every node that will hold a copy of the chain.
 
 import hashlib
 import json
-from datetime import UTC
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import UTC
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder

@@ -1,3 +1,4 @@
+import json
 import logging
 from datetime import datetime, time
 
@@ -129,7 +130,8 @@ def audit_list(request: HttpRequest) -> HttpResponse:
 @role_required(Role.ADMIN)
 def audit_detail(request: HttpRequest, event_id) -> HttpResponse:
     event = get_object_or_404(AuditEvent.objects.select_related("actor"), pk=event_id)
-    return render(request, "core/audit_detail.html", {"event": event})
+    details_json = json.dumps(event.details, indent=2, ensure_ascii=False, sort_keys=True)
+    return render(request, "core/audit_detail.html", {"event": event, "details_json": details_json})
 
 
 @role_required(Role.ADMIN)

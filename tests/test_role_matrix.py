@@ -1,0 +1,90 @@
+"""Every page, every role: the expected allow or deny (and sign-in for anonymous visitors)."""
+
+import pytest
+from django.urls import reverse
+
+from bmis.core import audit
+from bmis.posts.models import Counter
+
+ROLES = ["officer", "supervisor", "post_chief", "analyst", "watchlist_manager", "admin"]
+EVERYONE = set(ROLES)
+HQ = {"analyst", "watchlist_manager", "admin"}
+PAP_STAFF = {"officer", "supervisor", "post_chief"}
+
+
+@pytest.fixture
+def objects(cast, pap):
+    counter = Counter.objects.create(post=pap, code="A1", name="Arrivals 1")
+    event = audit.record(actor=None, action="test.event")
+    return {"user": cast["officer"].pk, "event": event.pk, "counter": counter.pk}
+
+
+# (page, roles allowed; others get 403) — the post pages of PAP are PAP's staff's and HQ's.
+PAGES = [
+    (lambda o: reverse("core:home"), EVERYONE),
+    (lambda o: reverse("accounts:profile"), EVERYONE),
+    (lambda o: reverse("accounts:password_change"), EVERYONE),
+    (lambda o: reverse("reference:index"), EVERYONE),
+    (lambda o: reverse("posts:post_list"), EVERYONE),  # post roles are sent to their post
+    (lambda o: reverse("posts:post_detail", args=["PAP"]), EVERYONE),
+    (lambda o: reverse("posts:post_detail", args=["OUA"]), HQ),
+    (lambda o: reverse("posts:counter_create", args=["PAP"]), {"post_chief", "admin"}),
+    (lambda o: reverse("posts:counter_edit", args=["PAP", o["counter"]]), {"post_chief", "admin"}),
+    (lambda o: reverse("accounts:user_list"), {"admin"}),
+    (lambda o: reverse("accounts:user_create"), {"admin"}),
+    (lambda o: reverse("accounts:user_detail", args=[o["user"]]), {"admin"}),
+    (lambda o: reverse("core:audit_list"), {"admin"}),
+    (lambda o: reverse("core:audit_detail", args=[o["event"]]), {"admin"}),
+]
+
+POSTS = [
+    (lambda o: reverse("core:audit_verify"), {"admin"}),
+    (lambda o: reverse("accounts:user_unlock", args=[o["user"]]), {"admin"}),
+    (lambda o: reverse("accounts:user_reset_password", args=[o["user"]]), {"admin"}),
+]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_reaches_exactly_its_pages(client, cast, objects, role):
+    client.force_login(cast[role])
+    outcomes = {}
+    for page, allowed in PAGES:
+        path = page(objects)
+        status = client.get(path).status_code
+        outcomes[path] = status
+        expected = {200, 302} if role in allowed else {403}
+        assert status in expected, f"{role} GET {path}: {status}, expected {expected}"
+    for page, allowed in POSTS:
+        path = page(objects)
+        status = client.post(path).status_code
+        expected = {200, 302} if role in allowed else {403}
+        assert status in expected, f"{role} POST {path}: {status}, expected {expected}"
+    # Only the post list may redirect, and only post roles, to their own post.
+    redirects = [path for path, status in outcomes.items() if status == 302]
+    assert redirects == ([reverse("posts:post_list")] if role in PAP_STAFF else [])
+
+
+def test_an_officer_of_another_post_is_refused_pap_pages(client, cast, objects):
+    client.force_login(cast["officer_oua"])
+    response = client.get(reverse("posts:post_detail", args=["PAP"]))
+    assert response.status_code == 403
+    assert "appartient au poste PAP" in response.content.decode()
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(client, cast, objects):
+    for page, _allowed in PAGES:
+        path = page(objects)
+        response = client.get(path)
+        assert response.status_code == 302, path
+        assert response["Location"].startswith(reverse("accounts:login") + "?next="), path
+
+
+def test_django_admin_is_for_administrators_only(client, cast):
+    for role in ROLES:
+        client.force_login(cast[role])
+        response = client.get("/django-admin/")
+        if role == "admin":
+            assert response.status_code == 200
+        else:
+            assert response.status_code == 302
+            assert response["Location"].startswith("/django-admin/login/")
