@@ -1,15 +1,6 @@
 """Fixtures shared by every test: a fixed cast of users per role (Healthchecks' Alice and Bob)."""
 
-import os
-from pathlib import Path
-
 import pytest
-
-# The suite runs as a post node (PAP) unless told otherwise; a developer's .env does not leak in.
-os.environ.setdefault("BMIS_ENV_FILE", "")
-os.environ.setdefault("BMIS_ROLE", "post")
-os.environ.setdefault("BMIS_POST", "PAP")
-os.environ.setdefault("BMIS_VAR_DIR", str(Path(__file__).parent / "var" / "test"))
 
 PASSWORD = "a-long-test-passphrase"
 

@@ -112,7 +112,9 @@ def test_sqlite_runs_in_wal_mode_and_audit_verify_fails_as_a_process(tmp_path):
         connection.execute("DELETE FROM core_auditevent WHERE seq = 2")
     result = manage("audit_verify", tmp_path=tmp_path)
     assert result.returncode == 1
-    assert "BROKEN: node PAP, event #2 is missing: it was deleted." in result.stderr
+    # The node speaks its default language (French) on the command line too.
+    assert "ROMPU : nœud PAP, l’événement #2 manque : il a été supprimé." in result.stderr
+    assert "La piste d’audit est rompue sur 1 nœud." in result.stderr
 
 
 def test_backup_copies_a_serving_database_and_refuses_to_overwrite(tmp_path):

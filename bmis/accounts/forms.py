@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bmis.accounts.models import User
 from bmis.accounts.roles import Role
+from bmis.accounts.services import check_role_and_post
 from bmis.posts.models import Post
 
 
@@ -98,6 +99,17 @@ class UserForm(forms.ModelForm):
             self.fields["is_active"] = forms.BooleanField(
                 label=_("Active (may sign in)"), required=False, initial=self.instance.is_active
             )
+
+    def clean(self):
+        data = super().clean()
+        if "role" in data and "post" in data:
+            # The service's own rule, shown on the field before the database's constraint.
+            try:
+                check_role_and_post(data["role"], data["post"])
+            except forms.ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    self.add_error(field, errors)
+        return data
 
 
 class UserCreateForm(UserForm, NewPasswordMixin):

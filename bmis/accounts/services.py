@@ -24,7 +24,8 @@ from bmis.core import audit
 USER_FIELDS = ("username", "first_name", "last_name", "email", "role", "post", "language")
 
 
-def _check_role_and_post(role: str, post) -> None:
+def check_role_and_post(role: str, post) -> None:
+    """Refuse a post role without a post, or a headquarters role with one."""
     if role not in Role.values:
         raise ValidationError({"role": _("Choose a role from the list.")})
     if role in POST_ROLES and post is None:
@@ -48,7 +49,7 @@ def user_create(
     request: HttpRequest | None = None,
 ) -> User:
     """Create a user with a first password, which they must change unless told otherwise."""
-    _check_role_and_post(role, post)
+    check_role_and_post(role, post)
     user = User(
         username=username,
         first_name=first_name,
@@ -84,7 +85,7 @@ def user_update(*, actor: User, user: User, request: HttpRequest | None = None, 
     before = {name: _audit_value(getattr(user, name)) for name in changes}
     for name, value in changes.items():
         setattr(user, name, value)
-    _check_role_and_post(user.role, user.post)
+    check_role_and_post(user.role, user.post)
     if user.pk == actor.pk and (not user.is_active or user.role != Role.ADMIN):
         raise ValidationError(_("You cannot remove your own administrator access."))
     user.is_staff = user.role == Role.ADMIN

@@ -28,6 +28,7 @@ from bmis.accounts.forms import (
 from bmis.accounts.models import User
 from bmis.accounts.roles import Role
 from bmis.core import audit
+from bmis.core.forms import add_service_errors
 
 
 def _safe_next(request: HttpRequest, candidate: str | None, default: str) -> str:
@@ -186,7 +187,7 @@ def user_create(request: HttpRequest) -> HttpResponse:
                 request=request,
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(
                 request,
@@ -203,10 +204,13 @@ def user_detail(request: HttpRequest, user_id) -> HttpResponse:
     form = UserForm(request.POST or None, instance=user)
     if request.method == "POST" and form.is_valid():
         changes = {name: form.cleaned_data[name] for name in form.fields}
+        # The form has already set the new values on its instance: the service compares them
+        # with the user as stored.
+        stored = User.objects.get(pk=user.pk)
         try:
-            services.user_update(actor=request.user, user=user, request=request, **changes)
+            services.user_update(actor=request.user, user=stored, request=request, **changes)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Changes saved."))
             return redirect("accounts:user_detail", user_id=user.pk)
@@ -261,11 +265,3 @@ def user_unlock(request: HttpRequest, user_id) -> HttpResponse:
     else:
         messages.info(request, _("This account was not locked."))
     return redirect("accounts:user_detail", user_id=user.pk)
-
-
-def _add_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)

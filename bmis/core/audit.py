@@ -20,6 +20,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, models, transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from bmis.core.models import AuditChainHead, AuditEvent, current_node
 
@@ -121,16 +122,27 @@ class ChainBreak:
     reason: str  # edited, missing, relinked, truncated, head
 
     def describe(self) -> str:
-        where = f"node {self.node}, event #{self.seq}"
-        if self.event_id:
-            where += f" ({self.event_id})"
-        return {
-            "edited": f"{where}: its contents no longer match its hash (the row was edited).",
-            "missing": f"{where} is missing: it was deleted.",
-            "relinked": f"{where}: it does not link to the event before it.",
-            "truncated": f"{where} and any after it are missing: the newest events were deleted.",
-            "head": f"{where}: the chain head does not match the last event (it was altered).",
-        }[self.reason]
+        """Say where and how the chain breaks, in the active language."""
+        where = {"node": self.node, "seq": self.seq, "id": self.event_id or ""}
+        messages = {
+            "edited": _(
+                "node %(node)s, event #%(seq)s (%(id)s): its contents no longer match its hash "
+                "(the row was edited)."
+            ),
+            "missing": _("node %(node)s, event #%(seq)s is missing: it was deleted."),
+            "relinked": _(
+                "node %(node)s, event #%(seq)s (%(id)s): it does not link to the event before it."
+            ),
+            "truncated": _(
+                "node %(node)s, event #%(seq)s and any after it are missing: the newest events "
+                "were deleted."
+            ),
+            "head": _(
+                "node %(node)s, event #%(seq)s: the chain head does not match the last event "
+                "(it was altered)."
+            ),
+        }
+        return messages[self.reason] % where
 
 
 def verify(nodes: Iterable[str] | None = None) -> list[ChainBreak]:

@@ -20,3 +20,12 @@ class AuditFilterForm(forms.Form):
         if data.get("start") and data.get("end") and data["end"] < data["start"]:
             raise forms.ValidationError(_("The end date is before the start date."))
         return data
+
+
+def add_service_errors(form: forms.Form, exc: forms.ValidationError) -> None:
+    """Show a service's ValidationError on the form: on its field where it names one."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)

@@ -21,13 +21,13 @@ class Named(models.Model):
     class Meta:
         abstract = True
 
+    def __str__(self) -> str:
+        return f"{self.pk} — {self.label}"
+
     @property
     def label(self) -> str:
         lang = (get_language() or "fr")[:2]
         return getattr(self, f"name_{lang}", "") or self.name_fr or self.name_en
-
-    def __str__(self) -> str:
-        return f"{self.pk} — {self.label}"
 
 
 class CountryKind(models.TextChoices):

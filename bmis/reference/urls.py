@@ -1,4 +1,8 @@
 from django.urls import path
 
+from bmis.reference import views
+
 app_name = "reference"
-urlpatterns = []
+urlpatterns = [
+    path("", views.index, name="index"),
+]

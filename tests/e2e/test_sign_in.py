@@ -40,7 +40,8 @@ def sign_in(page, url, username, password):
     page.get_by_label(in_language("Username", "fr")).fill(username)
     page.keyboard.press("Tab")  # the password field comes next in the focus order
     page.keyboard.type(password)
-    page.keyboard.press("Enter")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
 
 
 @pytest.mark.parametrize("username", list(NAVIGATION))

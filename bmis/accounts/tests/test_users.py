@@ -30,7 +30,7 @@ def test_an_administrator_creates_an_officer_of_a_post(client, admin_user, pap):
     assert user.check_password("temporary-passphrase")
     assert user.origin == "PAP"
     assert user.pk.version == 7
-    event = AuditEvent.objects.get(action="user.created")
+    event = AuditEvent.objects.get(action="user.created", actor=admin_user)
     assert (event.actor, event.object_id) == (admin_user, str(user.pk))
     assert event.details == {"username": "jbaptiste", "role": "officer", "post": "PAP"}
 

@@ -1,6 +1,7 @@
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.utils import translation
 
 from bmis.core import audit
 from bmis.core.models import AuditChainHead, AuditEvent
@@ -96,11 +97,11 @@ def test_audit_verify_exits_non_zero_naming_the_first_broken_event(capsys):
     events = make_events(6)
     raw("UPDATE core_auditevent SET action = 'forged' WHERE id = %s", [events[3].pk.hex])
     raw("DELETE FROM core_auditevent WHERE id = %s", [events[4].pk.hex])
-    with pytest.raises(CommandError):
+    with translation.override("en"), pytest.raises(CommandError) as caught:
         call_command("audit_verify")
     err = capsys.readouterr().err
-    assert f"node PAP, event #4 ({events[3].pk})" in err
-    assert "edited" in err
+    assert f"BROKEN: node PAP, event #4 ({events[3].pk}): its contents no longer match" in err
+    assert str(caught.value) == "The audit trail is broken at 1 node."
 
 
 def test_events_cannot_be_changed_or_deleted_through_the_orm():

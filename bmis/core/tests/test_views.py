@@ -60,10 +60,15 @@ def test_healthz_reports_the_node(client, db):
 
 
 def test_healthz_reports_an_unreachable_database(client, db, monkeypatch):
-    def broken(*args, **kwargs):
-        raise OperationalError("disk I/O error")
+    from bmis.core import views
 
-    monkeypatch.setattr(connection, "cursor", broken)
+    class Unreachable:
+        vendor = "sqlite"
+
+        def cursor(self):
+            raise OperationalError("disk I/O error")
+
+    monkeypatch.setattr(views, "connection", Unreachable())
     response = client.get("/healthz")
     assert response.status_code == 503
     body = json.loads(response.content)

@@ -1,4 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from bmis.core import audit
 from bmis.core.models import AuditEvent
@@ -14,10 +16,24 @@ class Command(BaseCommand):
         breaks = audit.verify(node)
         if breaks:
             for found in breaks:
-                self.stderr.write(f"BROKEN: {found.describe()}")
-            raise CommandError(f"The audit trail is broken at {len(breaks)} node(s).")
-        total = AuditEvent.objects.filter(origin__in=node).count() if node else None
-        total = total if total is not None else AuditEvent.objects.count()
+                self.stderr.write(_("BROKEN: %(where)s") % {"where": found.describe()})
+            raise CommandError(
+                ngettext(
+                    "The audit trail is broken at %(count)d node.",
+                    "The audit trail is broken at %(count)d nodes.",
+                    len(breaks),
+                )
+                % {"count": len(breaks)}
+            )
+        events = AuditEvent.objects.filter(origin__in=node) if node else AuditEvent.objects.all()
+        count = events.count()
         self.stdout.write(
-            self.style.SUCCESS(f"The audit trail is intact: {total} events verified.")
+            self.style.SUCCESS(
+                ngettext(
+                    "The audit trail is intact: %(count)d event verified.",
+                    "The audit trail is intact: %(count)d events verified.",
+                    count,
+                )
+                % {"count": count}
+            )
         )
