@@ -18,13 +18,13 @@ DEFAULT_PASSWORD = "openbmis-demo"
 
 # (post, code, name)
 COUNTERS = [
-    ("PAP", "A1", "Arrivals 1"),
-    ("PAP", "A2", "Arrivals 2"),
-    ("PAP", "A3", "Arrivals 3"),
-    ("PAP", "D1", "Departures 1"),
-    ("PAP", "D2", "Departures 2"),
-    ("OUA", "1", "Counter 1"),
-    ("OUA", "2", "Counter 2"),
+    ("PAP", "A1", "Arrivées 1"),
+    ("PAP", "A2", "Arrivées 2"),
+    ("PAP", "A3", "Arrivées 3"),
+    ("PAP", "D1", "Départs 1"),
+    ("PAP", "D2", "Départs 2"),
+    ("OUA", "1", "Guichet 1"),
+    ("OUA", "2", "Guichet 2"),
 ]
 
 # (username, role, post, first name, last name)
