@@ -37,7 +37,6 @@ def role_required(*roles: Iterable[str] | str) -> Callable:
                 raise deny(request, gettext("Your role does not give access to this page."))
             return view(request, *args, **kwargs)
 
-        wrapped.allowed_roles = allowed
         return wrapped
 
     return decorator

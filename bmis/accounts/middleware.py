@@ -14,6 +14,9 @@ from django.utils.translation import gettext as _
 
 from bmis.core import audit
 
+# Seconds between two updates of a session's last activity.
+LAST_SEEN_STEP = 30
+
 # Pages a user who must change their password may still reach.
 PASSWORD_CHANGE_EXEMPT = ("accounts:password_change", "accounts:logout", "accounts:language")
 
@@ -30,7 +33,8 @@ class AccountMiddleware:
             idle = settings.BMIS_SESSION_IDLE_MINUTES * 60
             if isinstance(last_seen, int | float) and now - last_seen > idle:
                 return self._expire(request)
-            request.session["last_seen"] = now
+            if not isinstance(last_seen, int | float) or now - last_seen > LAST_SEEN_STEP:
+                request.session["last_seen"] = now  # not on every request: each is a write
             if user.language in dict(settings.LANGUAGES):
                 translation.activate(user.language)
                 request.LANGUAGE_CODE = user.language

@@ -29,6 +29,7 @@ from bmis.accounts.models import User
 from bmis.accounts.roles import Role
 from bmis.core import audit
 from bmis.core.forms import add_service_errors
+from bmis.core.models import AuditEvent
 
 
 def _safe_next(request: HttpRequest, candidate: str | None, default: str) -> str:
@@ -110,7 +111,7 @@ def password_change_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def profile_view(request: HttpRequest) -> HttpResponse:
-    sign_ins = audit.AuditEvent.objects.filter(
+    sign_ins = AuditEvent.objects.filter(
         actor=request.user, action__in=["login", "logout", "user.password_changed"]
     ).order_by("-at")[:10]
     return render(request, "accounts/profile.html", {"sign_ins": sign_ins})
@@ -222,9 +223,9 @@ def user_detail(request: HttpRequest, user_id) -> HttpResponse:
         "form": form,
         "reset_form": PasswordResetForm(user),
         "locked": user.username.casefold() in services.locked_usernames(),
-        "events": audit.AuditEvent.objects.filter(
-            Q(actor=user) | Q(object_id=str(user.pk))
-        ).order_by("-at")[:20],
+        "events": AuditEvent.objects.filter(Q(actor=user) | Q(object_id=str(user.pk))).order_by(
+            "-at"
+        )[:20],
     }
     return render(request, "accounts/user_detail.html", context)
 
