@@ -95,7 +95,10 @@ class UserForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["first_name"].required = True
         self.fields["last_name"].required = True
-        if self.instance.pk:
+        if self.instance.post_id:
+            # The post is chosen by its code; the instance knows it by its key.
+            self.initial["post"] = self.instance.post.code
+        if not self.instance._state.adding:
             self.fields["is_active"] = forms.BooleanField(
                 label=_("Active (may sign in)"), required=False, initial=self.instance.is_active
             )

@@ -102,6 +102,20 @@ def test_an_administrator_cannot_remove_their_own_access(admin_user):
     assert admin_user.is_active and admin_user.role == "admin"
 
 
+def test_the_edit_form_shows_the_users_post_and_state(client, admin_user, officer):
+    client.force_login(admin_user)
+    page = client.get(reverse("accounts:user_detail", args=[officer.pk])).content.decode()
+    assert '<option value="PAP" selected>' in page
+    assert 'name="is_active"' in page
+
+
+def test_the_create_form_has_no_active_box(client, admin_user, pap):
+    client.force_login(admin_user)
+    page = client.get(reverse("accounts:user_create")).content.decode()
+    assert 'name="is_active"' not in page
+    assert 'name="new_password1"' in page
+
+
 def test_viewing_a_users_record_is_audited(client, admin_user, officer):
     client.force_login(admin_user)
     response = client.get(reverse("accounts:user_detail", args=[officer.pk]))
