@@ -247,6 +247,10 @@ BMIS_LOCKOUT_ACCOUNT_FAILURES = env_int("BMIS_LOCKOUT_ACCOUNT_FAILURES", 5)
 BMIS_LOCKOUT_ADDRESS_FAILURES = env_int("BMIS_LOCKOUT_ADDRESS_FAILURES", 20)
 BMIS_LOCKOUT_MINUTES = env_int("BMIS_LOCKOUT_MINUTES", 15)
 
+# Addresses of the reverse proxies in front of the node: from them, X-Forwarded-For names the
+# client (for the audit trail and the per-address lockout). Nobody is trusted by default.
+BMIS_TRUSTED_PROXIES = frozenset(env_list("BMIS_TRUSTED_PROXIES", ""))
+
 # Behind a TLS-terminating proxy (see the README), cookies are sent over HTTPS only.
 BMIS_HTTPS = env_bool("BMIS_HTTPS", False)
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = BMIS_HTTPS

@@ -130,3 +130,61 @@ def test_backup_copies_a_serving_database_and_refuses_to_overwrite(tmp_path):
     again = manage("backup", str(copy), tmp_path=tmp_path)
     assert again.returncode == 1
     assert "exists already" in again.stderr
+
+
+def test_serve_starts_gunicorn_and_answers_healthz(tmp_path):
+    """The production server starts from the command, serves its node, and stops on SIGTERM."""
+    import json
+    import signal
+    import socket
+    import time
+    import urllib.request
+
+    assert manage("migrate", "--noinput", tmp_path=tmp_path).returncode == 0
+    assert manage("collectstatic", "--noinput", "-v0", tmp_path=tmp_path).returncode == 0
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {
+        "PATH": os.environ["PATH"],
+        "BMIS_ENV_FILE": "",
+        "BMIS_ROLE": "post",
+        "BMIS_POST": "PAP",
+        "BMIS_VAR_DIR": str(tmp_path / "var"),
+        "BMIS_TRUSTED_PROXIES": "127.0.0.1",
+        "HOME": str(tmp_path),
+    }
+    server = subprocess.Popen(
+        [sys.executable, "manage.py", "serve", "--port", str(port), "--workers", "1"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        body = None
+        for _ in range(100):
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as r:
+                    body = json.loads(r.read())
+                break
+            except OSError:
+                time.sleep(0.2)
+        assert body is not None, "the server did not answer"
+        assert (body["status"], body["post"]) == ("ok", "PAP")
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/accounts/login/", timeout=5) as r:
+            page = r.read().decode()
+        css = page.split('href="/static/css/')[1].split('"')[0]
+        assert css.startswith("bmis.") and css.endswith(".css")  # hashed by the manifest
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/static/css/{css}", timeout=5) as r:
+            assert r.status == 200
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+
+
+def test_serve_refuses_pending_migrations(tmp_path):
+    result = manage("serve", tmp_path=tmp_path)
+    assert result.returncode != 0
+    assert "unapplied migrations" in result.stderr

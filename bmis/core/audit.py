@@ -10,12 +10,14 @@ PostgreSQL and on every node that will hold a copy of the chain.
 """
 
 import hashlib
+import ipaddress
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC
 from typing import Any
 
+from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, models, transaction
 from django.http import HttpRequest
@@ -28,10 +30,33 @@ GENESIS = "0" * 64
 
 
 def client_address(request: HttpRequest | None) -> str | None:
-    """Return the address the request came from (the proxy in front is trusted to set it)."""
+    """Return the address the request came from.
+
+    Behind one of our reverse proxies (BMIS_TRUSTED_PROXIES), the client is the nearest address
+    in X-Forwarded-For that is not a proxy of ours; anything else in that header is ignored, as
+    a client can write it.
+    """
     if request is None:
         return None
-    return request.META.get("REMOTE_ADDR") or None
+    remote = _valid_ip(request.META.get("REMOTE_ADDR", ""))
+    trusted = settings.BMIS_TRUSTED_PROXIES
+    if remote is None or remote not in trusted:
+        return remote
+    hops = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+    for hop in reversed([hop.strip() for hop in hops if hop.strip()]):
+        address = _valid_ip(hop)
+        if address is None:
+            break
+        if address not in trusted:
+            return address
+    return remote
+
+
+def _valid_ip(text: str) -> str | None:
+    try:
+        return str(ipaddress.ip_address(text.strip()))
+    except ValueError:
+        return None
 
 
 def event_hash(event: AuditEvent) -> str:

@@ -127,3 +127,21 @@ def test_an_event_rolls_back_with_the_write_it_describes():
     assert AuditChainHead.objects.filter(node="PAP", seq__gt=0).count() == 0
     make_events(1)
     assert audit.verify() == []
+
+
+@pytest.mark.parametrize(
+    ("remote", "forwarded", "expected"),
+    [
+        ("10.0.0.9", "", "10.0.0.9"),
+        ("10.0.0.9", "203.0.113.5", "10.0.0.9"),  # not a proxy of ours: its header is ignored
+        ("10.0.0.1", "203.0.113.5", "203.0.113.5"),
+        ("10.0.0.1", "198.51.100.7, 203.0.113.5", "203.0.113.5"),  # the nearest hop is believed
+        ("10.0.0.1", "203.0.113.5, 10.0.0.2", "203.0.113.5"),  # through two proxies of ours
+        ("10.0.0.1", "not-an-address", "10.0.0.1"),
+        ("", "203.0.113.5", None),
+    ],
+)
+def test_it_finds_the_client_behind_a_trusted_proxy(rf, settings, remote, forwarded, expected):
+    settings.BMIS_TRUSTED_PROXIES = frozenset({"10.0.0.1", "10.0.0.2"})
+    request = rf.get("/", REMOTE_ADDR=remote, HTTP_X_FORWARDED_FOR=forwarded)
+    assert audit.client_address(request) == expected

@@ -54,6 +54,6 @@ class Command(BaseCommand):
                 "graceful_timeout": 20,
                 "accesslog": "-",
                 "errorlog": "-",
-                "forwarded_allow_ips": os.environ.get("BMIS_FORWARDED_ALLOW_IPS", "127.0.0.1"),
+                "forwarded_allow_ips": ",".join(sorted(settings.BMIS_TRUSTED_PROXIES)),
             },
         ).run()
