@@ -31,6 +31,11 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "locale": "fr-FR"}
+
+
 @pytest.fixture
 def demo(transactional_db):
     """Load the reference data and the demo accounts, as `make demo` does."""

@@ -13,8 +13,7 @@ def fr(message):
         return gettext(message)
 
 
-def test_an_officer_works_the_pages_with_the_keyboard_alone(browser, live_server, demo):
-    page = browser.new_context(locale="fr-FR").new_page()
+def test_an_officer_works_the_pages_with_the_keyboard_alone(page, live_server, demo):
     page.goto(f"{live_server.url}/accounts/login/")
     expect(page.get_by_label(fr("Username"))).to_be_focused()  # the field has autofocus
     page.keyboard.type("officer")
