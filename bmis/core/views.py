@@ -24,6 +24,7 @@ from bmis.core import audit
 from bmis.core.forms import AuditFilterForm
 from bmis.core.models import AuditEvent
 from bmis.posts.models import Post
+from bmis.posts.views import staff_of_post
 from bmis.reference.models import Country, RefusalReason, TravelPurpose
 
 logger = logging.getLogger(__name__)
@@ -40,8 +41,7 @@ def home(request: HttpRequest) -> HttpResponse:
         context["post"] = user.post
         context["counters"] = user.post.counters.filter(is_active=True)
         if user.role in STAFF_VIEWERS:
-            context["staff"] = user.post.staff.filter(is_active=True).order_by("role", "last_name")
-            context["locked"] = locked_usernames()
+            context["post"], context["staff"] = user.post, staff_of_post(user.post, user)
     else:
         context["posts"] = (
             Post.objects.visible_to(user)

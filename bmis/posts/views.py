@@ -32,6 +32,16 @@ def _back_to_post(request: HttpRequest, post: Post) -> HttpResponse:
     return redirect(url)
 
 
+def staff_of_post(post: Post, viewer: User) -> list[User]:
+    """Return the post's staff the viewer may see, chief first, each marked if locked out."""
+    locked = locked_usernames()
+    staff = list(User.objects.visible_to(viewer).filter(post=post))
+    staff.sort(key=lambda member: (ROLE_ORDER.index(member.role), member.last_name))
+    for member in staff:
+        member.is_locked = member.username.casefold() in locked
+    return staff
+
+
 @login_required
 def post_list(request: HttpRequest) -> HttpResponse:
     """List every post for headquarters; send post staff to their own post."""
@@ -69,12 +79,7 @@ def post_detail(request: HttpRequest, code: str) -> HttpResponse:
     if _fragment(request):
         return render(request, "posts/post_detail.html#counters", context)
     if context["show_staff"]:
-        locked = locked_usernames()
-        staff = list(User.objects.visible_to(request.user).filter(post=post))
-        staff.sort(key=lambda member: (ROLE_ORDER.index(member.role), member.last_name))
-        for member in staff:
-            member.is_locked = member.username.casefold() in locked
-        context["staff"] = staff
+        context["staff"] = staff_of_post(post, request.user)
     return render(request, "posts/post_detail.html", context)
 
 
