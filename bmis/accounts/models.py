@@ -6,10 +6,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from uuid6 import uuid7
 
 from bmis.accounts.roles import HQ_ROLES, POST_ROLES, Role
-from bmis.core.models import current_node
+from bmis.core.models import SyncedModel
 
 
 class UserQuerySet(models.QuerySet):
@@ -32,11 +31,9 @@ def default_language() -> str:
     return settings.LANGUAGE_CODE
 
 
-class User(AbstractUser):
+class User(SyncedModel, AbstractUser):
     """A person who signs in: their role, their post (for post roles) and their language."""
 
-    id = models.UUIDField(primary_key=True, default=uuid7, editable=False)
-    origin = models.CharField(_("origin"), max_length=10, default=current_node, editable=False)
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     post = models.ForeignKey(
         "posts.Post",

@@ -145,3 +145,20 @@ def test_it_finds_the_client_behind_a_trusted_proxy(rf, settings, remote, forwar
     settings.BMIS_TRUSTED_PROXIES = frozenset({"10.0.0.1", "10.0.0.2"})
     request = rf.get("/", REMOTE_ADDR=remote, HTTP_X_FORWARDED_FOR=forwarded)
     assert audit.client_address(request) == expected
+
+
+def test_records_that_travel_share_one_base_with_uuid7_keys():
+    from django.apps import apps
+
+    from bmis.core.models import SyncedModel
+
+    travelling = {
+        model._meta.label
+        for model in apps.get_models()
+        if model._meta.app_label in {"core", "accounts", "posts"} and issubclass(model, SyncedModel)
+    }
+    assert travelling == {"core.AuditEvent", "accounts.User", "posts.Post", "posts.Counter"}
+    for label in travelling:
+        model = apps.get_model(label)
+        assert model().pk.version == 7
+        assert model._meta.get_field("origin").default() == "PAP"
