@@ -222,6 +222,17 @@ def login_failed(*, username: str, request: HttpRequest) -> Lockout | None:
     return locked
 
 
+def login_refused(*, username: str, request: HttpRequest) -> None:
+    """Record a sign-in refused because the account or the address is locked."""
+    audit.record(
+        actor=None,
+        action="login.refused_locked",
+        request=request,
+        object_type="username",
+        object_id=username[:64],
+    )
+
+
 def login_succeeded(*, user: User, request: HttpRequest) -> None:
     with transaction.atomic():
         LoginThrottle.objects.filter(key=_user_key(user.username)).delete()

@@ -69,13 +69,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
             lock = services.login_failed(username=username, request=request)
             error = _("The username or the password is not correct.")
         else:
-            audit.record(
-                actor=None,
-                action="login.refused_locked",
-                request=request,
-                object_type="username",
-                object_id=username[:64],
-            )
+            services.login_refused(username=username, request=request)
         if lock is not None:
             status, error = 429, _lockout_message(lock)
     elif request.method == "POST":
