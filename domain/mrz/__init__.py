@@ -21,7 +21,7 @@ in our test vectors, and it is GPL-licensed.
 
 from domain.mrz.build import build
 from domain.mrz.checkdigit import check_digit
-from domain.mrz.contract import to_contract
+from domain.mrz.contract import to_contract, unreadable
 from domain.mrz.errors import Correction, MrzBuildError, MrzError, MrzUnreadable, Problem
 from domain.mrz.layouts import Format
 from domain.mrz.parse import Mrz, parse
@@ -40,4 +40,5 @@ __all__ = [
     "parse",
     "to_contract",
     "transliterate",
+    "unreadable",
 ]

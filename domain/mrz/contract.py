@@ -9,6 +9,7 @@ data elements are joined by a space.
 
 from datetime import date
 
+from domain.mrz.errors import MrzError
 from domain.mrz.parse import Mrz
 
 
@@ -40,3 +41,26 @@ def to_contract(mrz: Mrz) -> dict[str, object]:
 
 def _iso(day: date | None) -> str | None:
     return day.isoformat() if day else None
+
+
+def unreadable(error: MrzError) -> dict[str, object]:
+    """Return the contract for input that is no machine readable zone: every field null."""
+    fields = dict.fromkeys(
+        (
+            "format",
+            "document_code",
+            "issuing_state",
+            "surname",
+            "given_names",
+            "document_number",
+            "nationality",
+            "birth_date",
+            "birth_date_raw",
+            "expiry_date",
+            "expiry_date_raw",
+            "sex",
+            "optional_data",
+        )
+    )
+    errors = [{"code": error.code, "field": error.field}]
+    return {"valid": False, **fields, "errors": errors, "corrections": []}

@@ -1,6 +1,8 @@
 import doctest
 import json
 
+import pytest
+
 import domain.mrz
 from domain.mrz import parse, to_contract
 from domain.mrz.tests.vectors import TODAY, by_id
@@ -76,3 +78,26 @@ def test_it_joins_the_two_optional_data_elements_of_a_td1():
 
 def test_the_package_docstring_example_holds():
     assert doctest.testmod(domain.mrz).failed == 0
+
+
+def test_unreadable_input_has_the_same_keys_all_null():
+    from datetime import date
+
+    from domain.mrz import MrzUnreadable, parse, to_contract, unreadable
+
+    readable = to_contract(
+        parse(
+            [
+                "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<",
+                "L898902C36UTO7408122F1204159ZE184226B<<<<<10",
+            ],
+            today=date(2010, 1, 1),
+        )
+    )
+    with pytest.raises(MrzUnreadable) as caught:
+        parse("not an mrz", today=date(2010, 1, 1))
+    result = unreadable(caught.value)
+    assert set(result) == set(readable)
+    assert result["valid"] is False
+    assert result["errors"] == [{"code": caught.value.code, "field": caught.value.field}]
+    assert all(result[key] is None for key in set(result) - {"valid", "errors", "corrections"})

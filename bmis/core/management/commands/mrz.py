@@ -10,23 +10,7 @@ from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 
-from domain.mrz import MrzUnreadable, parse, to_contract
-
-CONTRACT_KEYS = (
-    "format",
-    "document_code",
-    "issuing_state",
-    "surname",
-    "given_names",
-    "document_number",
-    "nationality",
-    "birth_date",
-    "birth_date_raw",
-    "expiry_date",
-    "expiry_date_raw",
-    "sex",
-    "optional_data",
-)
+from domain.mrz import MrzError, MrzUnreadable, parse, to_contract, unreadable
 
 
 def _day(text: str) -> date:
@@ -54,12 +38,11 @@ class Command(BaseCommand):
         raw = sys.stdin.buffer.read()
         try:
             result = to_contract(parse(raw.decode("utf-8"), today=reference))
-        except (UnicodeDecodeError, MrzUnreadable) as exc:
-            code = getattr(exc, "code", "not_text")
-            field = getattr(exc, "field", None)
-            result = {"valid": False, **dict.fromkeys(CONTRACT_KEYS)}
-            result |= {"errors": [{"code": code, "field": field}], "corrections": []}
-            self.stdout.write(json.dumps(result, ensure_ascii=False))
+        except UnicodeDecodeError:
+            self.stdout.write(json.dumps(unreadable(MrzError("not_text"))))
+            sys.exit(2)
+        except MrzUnreadable as exc:
+            self.stdout.write(json.dumps(unreadable(exc)))
             sys.exit(2)
         self.stdout.write(json.dumps(result, ensure_ascii=False))
         sys.exit(0 if result["valid"] else 1)
