@@ -33,8 +33,14 @@ from bmis.core.models import AuditEvent
 
 
 def _safe_next(request: HttpRequest, candidate: str | None, default: str) -> str:
-    if candidate and url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    """Return `candidate` if it is a path on this node, else `default`."""
+    if (
+        candidate
+        and candidate.startswith("/")
+        and candidate.isprintable()
+        and url_has_allowed_host_and_scheme(
+            candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
     ):
         return candidate
     return default

@@ -99,8 +99,10 @@ def record(
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
     actor = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
-    # A round trip through JSON makes the stored details exactly what the hash covers.
-    details = json.loads(json.dumps(details or {}, cls=DjangoJSONEncoder))
+    # A round trip through JSON makes the stored details exactly what the hash covers. NUL, which
+    # PostgreSQL cannot store in text or jsonb, is written as U+FFFD (an attacker can send it).
+    details = _without_nul(json.loads(json.dumps(details or {}, cls=DjangoJSONEncoder)))
+    object_id = _without_nul(object_id)
     node = current_node()
     with transaction.atomic():
         head = _lock_head(node)
@@ -122,6 +124,16 @@ def record(
         head.seq, head.hash = event.seq, event.hash
         head.save(update_fields=["seq", "hash"])
     return event
+
+
+def _without_nul(value):
+    if isinstance(value, str):
+        return value.replace("\x00", "\ufffd")
+    if isinstance(value, dict):
+        return {_without_nul(key): _without_nul(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_without_nul(item) for item in value]
+    return value
 
 
 def _lock_head(node: str) -> AuditChainHead:

@@ -162,3 +162,13 @@ def test_records_that_travel_share_one_base_with_uuid7_keys():
         model = apps.get_model(label)
         assert model().pk.version == 7
         assert model._meta.get_field("origin").default() == "PAP"
+
+
+def test_it_stores_nul_characters_an_attacker_sent_as_replacement_characters():
+    event = audit.record(
+        actor=None, action="test.event", object_id="a\x00b", details={"path": "/x\x00y"}
+    )
+    stored = AuditEvent.objects.get(pk=event.pk)
+    assert stored.object_id == "a\ufffdb"
+    assert stored.details == {"path": "/x\ufffdy"}
+    assert audit.verify() == []
