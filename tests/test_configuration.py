@@ -184,7 +184,8 @@ def test_serve_starts_gunicorn_and_answers_healthz(tmp_path):
         server.wait(timeout=30)
 
 
-def test_serve_refuses_pending_migrations(tmp_path):
+def test_serve_refuses_an_empty_database_pointing_to_the_backup(tmp_path):
+    """A missing var/ directory comes back empty: the node must not serve as if nothing was lost."""
     result = manage("serve", tmp_path=tmp_path)
     assert result.returncode != 0
-    assert "unapplied migrations" in result.stderr
+    assert "is empty. If this node had data, restore its var/ directory" in result.stderr

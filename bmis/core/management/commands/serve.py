@@ -35,6 +35,12 @@ class Command(BaseCommand):
     def handle(self, *args, host, port, workers, **options):
         call_command("check", databases=["default"])
         executor = MigrationExecutor(connection)
+        if not executor.loader.applied_migrations:
+            raise CommandError(
+                f"The database {settings.DATABASES['default']['NAME']} is empty. If this node had "
+                "data, restore its var/ directory (or database) from a backup; for a new node, "
+                "run `manage.py migrate`."
+            )
         if executor.migration_plan(executor.loader.graph.leaf_nodes()):
             raise CommandError("The database has unapplied migrations: run `manage.py migrate`.")
         if not settings.DEBUG and not (settings.STATIC_ROOT / "staticfiles.json").exists():
