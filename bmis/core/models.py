@@ -39,9 +39,6 @@ class AuditEventQuerySet(AppendOnlyQuerySet):
     def of_node(self, node: str):
         return self.filter(origin=node)
 
-    def chain_order(self):
-        return self.order_by("origin", "seq")
-
 
 class AuditEvent(SyncedModel):
     """One thing that happened, chained to the previous event of the same node by its hash."""

@@ -64,11 +64,6 @@ class Post(SyncedModel):
         return f"{self.code} — {self.name}"
 
 
-class CounterQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        return self.filter(post__in=Post.objects.visible_to(user))
-
-
 class Counter(SyncedModel):
     """A desk where officers inspect travellers; each post has one or more."""
 
@@ -78,8 +73,6 @@ class Counter(SyncedModel):
     code = models.CharField(_("code"), max_length=10)
     name = models.CharField(_("name"), max_length=80)
     is_active = models.BooleanField(_("active"), default=True)
-
-    objects = CounterQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("counter")
