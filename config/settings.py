@@ -182,6 +182,7 @@ INSTALLED_APPS = [
     "bmis.accounts",
     "bmis.posts",
     "bmis.reference",
+    "bmis.crossings",
 ]
 
 MIDDLEWARE = [

@@ -6,6 +6,7 @@ urlpatterns = [
     path("accounts/", include("bmis.accounts.urls")),
     path("posts/", include("bmis.posts.urls")),
     path("reference/", include("bmis.reference.urls")),
+    path("crossings/", include("bmis.crossings.urls")),
     path("django-admin/", admin.site.urls),
 ]
 

@@ -25,3 +25,10 @@ ALL_ROLES = POST_ROLES | HQ_ROLES
 # Who sees the staff of a post and manages its counters.
 POST_MANAGERS = frozenset({Role.POST_CHIEF, Role.ADMIN})
 STAFF_VIEWERS = frozenset({Role.SUPERVISOR, Role.POST_CHIEF, Role.ADMIN})
+
+# Who completes referrals to secondary inspection, corrects crossings and overrides failed checks.
+INSPECTION_SUPERVISORS = frozenset({Role.SUPERVISOR, Role.POST_CHIEF})
+
+# Who reads crossings and travellers: a post's staff (their post's lists), analysts and
+# administrators (the nation's).
+CROSSING_VIEWERS = POST_ROLES | frozenset({Role.ANALYST, Role.ADMIN})

@@ -1,0 +1,1 @@
+"""The views of the counter, the post's records and the stay rules, one module each."""
