@@ -28,11 +28,28 @@ class SyncedModel(models.Model):
 
 
 class AppendOnlyQuerySet(models.QuerySet):
+    """Refuse to update or delete rows in bulk: the model's records are append-only."""
+
     def update(self, **kwargs):
-        raise TypeError("Audit events are append-only: they cannot be updated.")
+        raise TypeError(f"{self.model.__name__} records are append-only: they cannot be updated.")
 
     def delete(self):
-        raise TypeError("Audit events are append-only: they cannot be deleted.")
+        raise TypeError(f"{self.model.__name__} records are append-only: they cannot be deleted.")
+
+
+class AppendOnlyModel(models.Model):
+    """A record written once and never changed or deleted (audit events, crossings)."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise TypeError(f"{type(self).__name__} records are append-only: write a new one.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError(f"{type(self).__name__} records are append-only: they cannot be deleted.")
 
 
 class AuditEventQuerySet(AppendOnlyQuerySet):

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from bmis.core.models import SyncedModel
+from bmis.core.models import AppendOnlyModel, AppendOnlyQuerySet, SyncedModel
 from bmis.posts.models import Counter, Post
 from bmis.reference.models import RefusalReason, TravelPurpose
 
@@ -184,7 +184,7 @@ class Shift(SyncedModel):
         return f"{self.counter} {self.direction} {self.officer}"
 
 
-class CrossingQuerySet(models.QuerySet):
+class CrossingQuerySet(AppendOnlyQuerySet):
     def visible_to(self, user):
         """Return the crossings `user` may list: their post's for post roles, all for HQ."""
         from bmis.accounts.roles import POST_ROLES
@@ -210,7 +210,7 @@ class CrossingQuerySet(models.QuerySet):
         return self.in_force().filter(decision=Decision.REFERRED, resolution__isnull=True)
 
 
-class Crossing(SyncedModel):
+class Crossing(AppendOnlyModel, SyncedModel):
     """One traveller at one counter: an entry or an exit, and the officer's decision."""
 
     submission = models.UUIDField(_("submission"), unique=True, editable=False)
@@ -333,7 +333,7 @@ class Crossing(SyncedModel):
         return self.override_by_id is not None
 
 
-class Photo(SyncedModel):
+class Photo(AppendOnlyModel, SyncedModel):
     """A photo of the traveller taken by the counter's camera, stored with the crossing.
 
     Kept in the database rather than on disk so that it is written in the crossing's

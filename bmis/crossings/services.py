@@ -12,6 +12,7 @@ returns the crossing the first one recorded.
 import base64
 import binascii
 import hashlib
+import re
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -47,6 +48,7 @@ from domain import stay as domain
 from domain.stay.rules import MAX_DAYS
 
 PHOTO_MAX_BYTES = 400_000
+RULE_CODE_RE = re.compile(r"[A-Z0-9_]{1,32}", re.ASCII)
 MAX_INTENDED_STAY = 3650
 DETAIL_FIELDS = (
     "mode",
@@ -609,7 +611,7 @@ RULE_FIELDS = (
 
 def _rule_errors(rule: StayRule) -> dict[str, str]:
     errors: dict[str, str] = {}
-    if not rule.code or not rule.code.replace("_", "").isalnum() or rule.code != rule.code.upper():
+    if not RULE_CODE_RE.fullmatch(rule.code):
         errors["code"] = _(
             "A rule code is capital letters, digits and underscores, such as VISITOR."
         )
@@ -631,21 +633,43 @@ def _rule_errors(rule: StayRule) -> dict[str, str]:
     return errors
 
 
+def _ambiguous_pairs(rules: list[StayRule]) -> list[tuple[str, str | None]]:
+    faults = domain.faults([stays.as_domain_rule(r) for r in rules])
+    return [(fault.rule, fault.other) for fault in faults if fault.code == "ambiguous"]
+
+
 def _conflicts(rule: StayRule) -> dict[str, str]:
-    others = [r for r in stays.active_rules() if r.pk != rule.pk]
+    """Refuse a change that leaves two active rules ambiguous (domain.stay.faults)."""
+    current = stays.active_rules()
+    others = [r for r in current if r.pk != rule.pk]
     candidates = [*others, rule] if rule.is_active else others
-    for fault in domain.faults([stays.as_domain_rule(r) for r in candidates]):
-        if fault.code == "ambiguous" and rule.code in (fault.rule, fault.other):
-            other = fault.other if fault.rule == rule.code else fault.rule
-            return {
-                "priority": _(
-                    "This rule and the rule %(other)s apply to the same travellers with the same "
-                    "priority but permit different stays: give one of them a higher priority."
+    by_code = {r.code: r for r in candidates}
+    known = set(_ambiguous_pairs(current))
+    for pair in _ambiguous_pairs(candidates):
+        if rule.code in pair:
+            other = by_code[pair[1] if pair[0] == rule.code else pair[0]]
+            if (other.allowance, other.days) == (rule.allowance, rule.days):
+                message = _(
+                    "This rule and the rule %(other)s apply to exactly the same travellers "
+                    "with the same priority: deactivate one of them, or give one a higher "
+                    "priority."
                 )
-                % {"other": other}
+            else:
+                message = _(
+                    "This rule and the rule %(other)s apply to the same travellers with the "
+                    "same priority but permit different stays: give one of them a higher "
+                    "priority."
+                )
+            return {"priority": message % {"other": other.code}}
+        if pair not in known:
+            return {
+                "__all__": _(
+                    "Without this rule as it was, the rules %(rule)s and %(other)s would "
+                    "apply to the same travellers with the same priority but permit "
+                    "different stays: give one of them a higher priority first."
+                )
+                % {"rule": pair[0], "other": pair[1]}
             }
-        if fault.code == "ambiguous" and rule.code not in (fault.rule, fault.other):
-            continue
     return {}
 
 

@@ -1,16 +1,14 @@
 """The counter seen through its pages: shifts, scanning, deciding, secondary inspection."""
 
 import uuid
-from datetime import date
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from bmis.core.models import AuditEvent
-from bmis.crossings.models import Crossing, Person, Shift
+from bmis.crossings.models import Crossing, Shift
 from bmis.crossings.tests.conftest import passport
-from conftest import PASSWORD
 
 
 @pytest.fixture
