@@ -115,7 +115,7 @@ def test_admitting_records_one_crossing_and_shows_the_permitted_stay(officer_cli
 
 
 def test_a_double_submit_records_one_crossing(officer_client):
-    response, data = _record(officer_client)
+    _response, data = _record(officer_client)
     again = officer_client.post(reverse("crossings:record"), data)
     assert again.status_code == 302
     assert Crossing.objects.count() == 1
