@@ -4,15 +4,28 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from bmis.accounts.roles import ALL_ROLES, POST_ROLES, Role
+from bmis.accounts.roles import (
+    ALL_ROLES,
+    CROSSING_VIEWERS,
+    INSPECTION_SUPERVISORS,
+    POST_ROLES,
+    Role,
+)
 
 # (url name, label, roles that see it): the navigation of each role.
 NAVIGATION = [
     ("core:home", pgettext_lazy("navigation", "Home"), ALL_ROLES),
+    ("crossings:counter", pgettext_lazy("navigation", "Counter"), POST_ROLES),
+    ("crossings:secondary", pgettext_lazy("navigation", "Secondary"), INSPECTION_SUPERVISORS),
+    ("crossings:today", pgettext_lazy("navigation", "Crossings"), CROSSING_VIEWERS),
+    ("crossings:traveller_search", pgettext_lazy("navigation", "Travellers"), CROSSING_VIEWERS),
+    ("crossings:in_country", pgettext_lazy("navigation", "In the country"), CROSSING_VIEWERS),
+    ("crossings:cases", pgettext_lazy("navigation", "Cases"), CROSSING_VIEWERS),
     ("posts:post_list", pgettext_lazy("navigation", "Posts"), ALL_ROLES - POST_ROLES),
     ("accounts:user_list", pgettext_lazy("navigation", "Users"), {Role.ADMIN}),
     ("core:audit_list", pgettext_lazy("navigation", "Audit trail"), {Role.ADMIN}),
     ("reference:index", pgettext_lazy("navigation", "Reference data"), ALL_ROLES),
+    ("crossings:rules", pgettext_lazy("navigation", "Stay rules"), {Role.ADMIN}),
 ]
 
 
@@ -43,8 +56,14 @@ def _navigation(request, user) -> list[dict]:
     if user.role in POST_ROLES:
         my_post = reverse("posts:post_detail", args=[user.post.code])
         items.insert(1, {"url": my_post, "label": _("My post")})
+    # The current item is the one whose address is the longest prefix of the page's.
+    matching = [
+        item["url"]
+        for item in items
+        if item["url"] == request.path
+        or (item["url"] != "/" and request.path.startswith(item["url"]))
+    ]
+    current = max(matching, key=len, default=None)
     for item in items:
-        item["current"] = item["url"] == request.path or (
-            item["url"] != "/" and request.path.startswith(item["url"])
-        )
+        item["current"] = item["url"] == current
     return items

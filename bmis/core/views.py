@@ -30,6 +30,24 @@ from bmis.reference.models import Country, RefusalReason, TravelPurpose
 logger = logging.getLogger(__name__)
 
 
+def _post_today(user) -> dict:
+    """Return today's figures of the user's post: decisions, referrals waiting, open cases."""
+    from bmis.crossings.models import Crossing, StayCase
+
+    today = Crossing.objects.at_post(user.post).on_day(timezone.localdate()).in_force()
+    counts = {"entry_admitted": 0, "exit_admitted": 0, "refused": 0}
+    for direction, decision, n in today.values_list("direction", "decision").annotate(
+        n=Count("pk")
+    ):
+        key = "refused" if decision == "refused" else f"{direction}_{decision}"
+        counts[key] = counts.get(key, 0) + n
+    return {
+        "today_counts": counts,
+        "awaiting": Crossing.objects.awaiting_secondary().filter(post=user.post).count(),
+        "open_cases": StayCase.objects.visible_to(user).open().count(),
+    }
+
+
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """Show the signed-in user the home page of their role."""
@@ -40,6 +58,7 @@ def home(request: HttpRequest) -> HttpResponse:
     if user.role in POST_ROLES:
         context["post"] = user.post
         context["counters"] = user.post.counters.filter(is_active=True)
+        context |= _post_today(user)
         if user.role in STAFF_VIEWERS:
             context["post"], context["staff"] = user.post, staff_of_post(user.post, user)
     else:
