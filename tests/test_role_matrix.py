@@ -10,13 +10,55 @@ ROLES = ["officer", "supervisor", "post_chief", "analyst", "watchlist_manager", 
 EVERYONE = set(ROLES)
 HQ = {"analyst", "watchlist_manager", "admin"}
 PAP_STAFF = {"officer", "supervisor", "post_chief"}
+SUPERVISORS = {"supervisor", "post_chief"}
+VIEWERS = PAP_STAFF | {"analyst", "admin"}
+
+
+def _crossing(officer, counter, decision, number):
+    import uuid
+
+    from django.utils import timezone
+
+    from bmis.crossings import services
+    from bmis.crossings.reading import from_mrz
+    from bmis.crossings.tests.conftest import passport
+
+    shift = services.shift_open(officer=officer, counter=counter, direction="exit")
+    crossing = services.crossing_record(
+        officer=officer,
+        shift=shift,
+        submission=uuid.uuid4(),
+        reading=from_mrz(passport(number=number), today=timezone.localdate()),
+        details=services.Details(mode="air"),
+        decision=decision,
+        photo=b"\xff\xd8\xff\xe0" + b"0" * 50,
+    )
+    services.shift_close(officer=officer, shift=shift)
+    return crossing
 
 
 @pytest.fixture
-def objects(cast, pap):
+def objects(cast, pap, oua):
+    from bmis.crossings.defaults import stay_rules_load
+    from bmis.reference.services import reference_load
+
+    reference_load(actor=None)
+    stay_rules_load(actor=None)
     counter = Counter.objects.create(post=pap, code="A1", name="Arrivals 1")
     event = audit.record(actor=None, action="test.event")
-    return {"user": cast["officer"].pk, "event": event.pk, "counter": counter.pk}
+    referral = _crossing(cast["officer"], counter, "referred", "L898902C3")
+    exit_ = _crossing(cast["officer"], counter, "admitted", "Q12345678")  # an exit_without_entry
+    oua_counter = Counter.objects.create(post=oua, code="1", name="Guichet 1")
+    at_oua = _crossing(cast["officer_oua"], oua_counter, "admitted", "Z12345678")
+    return {
+        "user": cast["officer"].pk,
+        "event": event.pk,
+        "counter": counter.pk,
+        "referral": referral.pk,
+        "person": referral.person_id,
+        "at_oua": at_oua.pk,
+        "case": exit_.person.cases.get().pk,
+    }
 
 
 # (page, roles allowed; others get 403) — the post pages of PAP are PAP's staff's and HQ's.
@@ -35,12 +77,31 @@ PAGES = [
     (lambda o: reverse("accounts:user_detail", args=[o["user"]]), {"admin"}),
     (lambda o: reverse("core:audit_list"), {"admin"}),
     (lambda o: reverse("core:audit_detail", args=[o["event"]]), {"admin"}),
+    (lambda o: reverse("crossings:counter"), PAP_STAFF),
+    (lambda o: reverse("crossings:secondary"), SUPERVISORS),
+    (lambda o: reverse("crossings:referral", args=[o["referral"]]), SUPERVISORS),
+    (lambda o: reverse("crossings:today"), VIEWERS),
+    (lambda o: reverse("crossings:crossing_detail", args=[o["referral"]]), VIEWERS),
+    (lambda o: reverse("crossings:crossing_detail", args=[o["at_oua"]]), {"analyst", "admin"}),
+    (lambda o: reverse("crossings:crossing_correct", args=[o["referral"]]), SUPERVISORS),
+    (lambda o: reverse("crossings:photo", args=[o["referral"]]), VIEWERS),
+    (lambda o: reverse("crossings:photo", args=[o["at_oua"]]), {"analyst", "admin"}),
+    (lambda o: reverse("crossings:traveller_search"), VIEWERS),
+    (lambda o: reverse("crossings:traveller_detail", args=[o["person"]]), VIEWERS),
+    (lambda o: reverse("crossings:in_country"), VIEWERS),
+    (lambda o: reverse("crossings:overstayers"), VIEWERS),
+    (lambda o: reverse("crossings:cases"), VIEWERS),
+    (lambda o: reverse("crossings:rules"), SUPERVISORS | {"analyst", "admin"}),
+    (lambda o: reverse("crossings:rule_create"), {"admin"}),
+    (lambda o: reverse("crossings:rule_edit", args=["VISITOR"]), {"admin"}),
 ]
 
 POSTS = [
     (lambda o: reverse("core:audit_verify"), {"admin"}),
     (lambda o: reverse("accounts:user_unlock", args=[o["user"]]), {"admin"}),
     (lambda o: reverse("accounts:user_reset_password", args=[o["user"]]), {"admin"}),
+    (lambda o: reverse("crossings:case_review", args=[o["case"]]), SUPERVISORS),
+    (lambda o: reverse("crossings:shift_close"), PAP_STAFF),
 ]
 
 

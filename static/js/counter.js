@@ -128,13 +128,6 @@
 
   document.addEventListener("keydown", function (event) {
     var target = event.target;
-    if (target.matches && target.matches("textarea[data-scan]")) {
-      if (event.key === "Enter" && (event.ctrlKey || complete(target.value))) {
-        event.preventDefault();
-        target.form.requestSubmit();
-      }
-      return;
-    }
     if (event.key === "F2") {
       var manual = document.getElementById("manual-entry");
       if (manual) {
@@ -142,6 +135,13 @@
         manual.open = true;
         var first = manual.querySelector("select, input:not([type=hidden])");
         if (first) { first.focus(); }
+      }
+      return;
+    }
+    if (target.matches && target.matches("textarea[data-scan]")) {
+      if (event.key === "Enter" && (event.ctrlKey || complete(target.value))) {
+        event.preventDefault();
+        target.form.requestSubmit();
       }
       return;
     }

@@ -8,8 +8,26 @@ pytestmark = pytest.mark.e2e
 
 WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 PAGES = {
-    "officer": ["/", "/posts/PAP/", "/reference/", "/accounts/profile/", "/accounts/password/"],
-    "chief": ["/", "/posts/PAP/", "/posts/PAP/counters/new/"],
+    "officer": [
+        "/",
+        "/posts/PAP/",
+        "/reference/",
+        "/accounts/profile/",
+        "/accounts/password/",
+        "/crossings/counter/",
+        "/crossings/",
+        "/crossings/travellers/?q=eriksson",
+        "/crossings/in-country/",
+        "/crossings/overstayers/",
+        "/crossings/cases/",
+    ],
+    "chief": [
+        "/",
+        "/posts/PAP/",
+        "/posts/PAP/counters/new/",
+        "/crossings/secondary/",
+        "/crossings/rules/",
+    ],
     "admin": [
         "/",
         "/posts/",
@@ -18,6 +36,9 @@ PAGES = {
         "/audit/",
         "/reference/?q=haiti",
         "/posts/OUA/",
+        "/crossings/rules/",
+        "/crossings/rules/new/",
+        "/crossings/rules/VISITOR/",
         "/no-such-page/",
     ],
 }

@@ -5,11 +5,13 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone, translation
 from playwright.sync_api import expect
 
 from bmis.crossings.models import Crossing
 from domain.mrz import build
+from tests.e2e.test_accessibility import WCAG, report
 
 pytestmark = pytest.mark.e2e
 
@@ -86,6 +88,8 @@ def test_an_officer_admits_refuses_and_refers_and_a_supervisor_completes(page, l
     expect(page.locator('[data-code="document_valid"]')).to_be_visible()
     purpose = page.locator("#decision-form [name=purpose]")
     expect(purpose).to_be_focused()
+    violations = Axe().run(page, options=WCAG).response["violations"]
+    assert violations == [], report(violations)
     page.keyboard.press("t")  # Tourisme
     page.keyboard.press("Enter")
     expect(page.locator(".recorded")).to_contain_text("ERIKSSON")
@@ -141,3 +145,34 @@ def test_an_officer_admits_refuses_and_refers_and_a_supervisor_completes(page, l
     assert not person.present
     page.goto(f"{url}/crossings/travellers/{person.pk}/")
     expect(page.locator("main")).to_contain_text(timezone.localdate().strftime("%d/%m/%Y"))
+
+
+def test_a_border_card_is_typed_by_hand_and_admitted_for_the_day(page, live_server, demo):
+    url = live_server.url
+    sign_in(page, url, "officer", demo)
+    page.goto(f"{url}/crossings/counter/")
+    page.get_by_label(fr("Counter")).select_option(label="PAP/A2")
+    page.get_by_label(fr("Entry", "direction")).check()
+    with page.expect_navigation():
+        page.get_by_role("button", name=fr("Start my shift")).click()
+    expect(page.locator("textarea[data-scan]")).to_be_focused()
+    page.keyboard.press("F2")
+    kind = page.locator("#manual-form [name=doc-kind]")
+    expect(kind).to_be_focused()
+    kind.select_option("border_card")
+    page.fill("#manual-form [name=doc-number]", "TF-204 118")
+    page.fill("#manual-form [name=doc-issuing_state]", "dom")
+    page.fill("#manual-form [name=doc-surname]", "Peña Rodríguez")
+    page.fill("#manual-form [name=doc-given_names]", "Yolanda")
+    page.fill("#manual-form [name=doc-nationality]", "DOM")
+    page.fill("#manual-form [name=doc-birth_date]", "14/02/1979")
+    page.locator("#manual-form [name=doc-birth_date]").press("Enter")
+    expect(page.locator("#decision-form :focus")).to_have_count(1)
+    expect(page.locator("#traveller-name")).to_contain_text("PEÑA RODRÍGUEZ")
+    page.keyboard.press("t")
+    page.keyboard.press("Enter")
+    expect(page.locator(".recorded")).to_contain_text("PEÑA RODRÍGUEZ")
+    crossing = Crossing.objects.get()
+    assert crossing.stay_rule == "BORDER_CARD"
+    assert crossing.permitted_until == timezone.localdate()
+    assert crossing.document.number == "TF204118"

@@ -15,13 +15,23 @@ HOME, MY_POST, POSTS, USERS, AUDIT, REFERENCE = (
     ("navigation", "Audit trail"),
     ("navigation", "Reference data"),
 )
+COUNTER, SECONDARY, CROSSINGS, TRAVELLERS, IN_COUNTRY, CASES, RULES = (
+    ("navigation", "Counter"),
+    ("navigation", "Secondary"),
+    ("navigation", "Crossings"),
+    ("navigation", "Travellers"),
+    ("navigation", "In the country"),
+    ("navigation", "Cases"),
+    ("navigation", "Stay rules"),
+)
+RECORDS = [CROSSINGS, TRAVELLERS, IN_COUNTRY, CASES]
 NAVIGATION = {
-    "officer": [HOME, MY_POST, REFERENCE],
-    "supervisor": [HOME, MY_POST, REFERENCE],
-    "chief": [HOME, MY_POST, REFERENCE],
-    "analyst": [HOME, POSTS, REFERENCE],
+    "officer": [HOME, MY_POST, COUNTER, *RECORDS, REFERENCE],
+    "supervisor": [HOME, MY_POST, COUNTER, SECONDARY, *RECORDS, REFERENCE],
+    "chief": [HOME, MY_POST, COUNTER, SECONDARY, *RECORDS, REFERENCE],
+    "analyst": [HOME, *RECORDS, POSTS, REFERENCE],
     "watchlist": [HOME, POSTS, REFERENCE],
-    "admin": [HOME, POSTS, USERS, AUDIT, REFERENCE],
+    "admin": [HOME, *RECORDS, POSTS, USERS, AUDIT, REFERENCE, RULES],
 }
 
 

@@ -33,6 +33,7 @@ from bmis.crossings.forms.counter import (
 from bmis.crossings.inspection import inspect
 from bmis.crossings.models import Crossing, Decision, Person, Shift
 from bmis.crossings.reading import Reading, Unreadable, from_manual, from_mrz
+from bmis.reference.models import Country
 
 DETAILS = ("mode", "carrier", "flight", "vehicle", "place_country", "place", "purpose", "residence")
 EXTRA_ENTRY = ("intended_stay_days", "address")
@@ -66,6 +67,8 @@ def _render(request, shift: Shift, **context) -> HttpResponse:
     template = "crossings/counter.html"
     if _fragment(request):
         template += "#work"
+    else:
+        context["countries"] = Country.objects.filter(is_active=True).order_by("code")
     return render(request, template, context)
 
 
