@@ -27,6 +27,9 @@ def browser_type_launch_args(browser_type_launch_args):
             "--disable-component-update",
             "--disable-sync",
             "--disable-quic",
+            # A synthetic camera, granted without asking: the counter's photo capture is tested.
+            "--use-fake-device-for-media-stream",
+            "--use-fake-ui-for-media-stream",
         ],
     }
 

@@ -176,3 +176,28 @@ def test_a_border_card_is_typed_by_hand_and_admitted_for_the_day(page, live_serv
     assert crossing.stay_rule == "BORDER_CARD"
     assert crossing.permitted_until == timezone.localdate()
     assert crossing.document.number == "TF204118"
+
+
+def test_the_counter_camera_takes_a_photo_stored_with_the_crossing(page, live_server, demo):
+    url = live_server.url
+    sign_in(page, url, "officer", demo)
+    page.goto(f"{url}/crossings/counter/")
+    page.get_by_label(fr("Counter")).select_option(label="PAP/A3")
+    page.get_by_label(fr("Exit", "direction")).check()
+    with page.expect_navigation():
+        page.get_by_role("button", name=fr("Start my shift")).click()
+    scan(page, passport("FRA", "DUPONT", "CLAIRE", "18FR12345", date(1985, 1, 30)))
+    page.keyboard.press("F7")  # the camera starts
+    expect(page.locator("[data-camera-video]")).to_be_visible()
+    page.wait_for_function("document.querySelector('[data-camera-video]').videoWidth > 0")
+    page.keyboard.press("F7")  # the photo is taken
+    expect(page.locator("[data-camera-photo]")).to_be_visible()
+    page.locator("#decision-form button[data-decision=admitted]").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator(".recorded")).to_contain_text("DUPONT")
+    crossing = Crossing.objects.get()
+    assert bytes(crossing.photo.data[:3]) == b"\xff\xd8\xff"
+    page.goto(f"{url}/crossings/{crossing.pk}/")
+    image = page.locator(f'img[src$="/crossings/{crossing.pk}/photo/"]')
+    expect(image).to_be_visible()
+    assert page.evaluate("(img) => img.naturalWidth", image.element_handle()) > 0
