@@ -16,6 +16,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from bmis.crossings.reading import FIELD_NAMES
+
 if TYPE_CHECKING:
     from bmis.crossings.inspection import Inspection
 
@@ -83,7 +85,11 @@ def document(inspection: "Inspection") -> Iterable[Check]:
             "document_repaired",
             "notice",
             _("A misread character was repaired in %(field)s: “%(before)s” became “%(after)s”.")
-            % {"field": where, "before": before or " ", "after": after or "—"},
+            % {
+                "field": FIELD_NAMES.get(where, where),
+                "before": before or " ",
+                "after": after or "—",
+            },
         )
     if reading.name_truncated:
         yield Check(
