@@ -87,7 +87,7 @@ def test_a_bad_check_digit_is_named_in_french(officer_client):
     )
     body = response.content.decode()
     assert 'data-code="document_invalid"' in body
-    assert "ne correspond pas" in body
+    assert "Chiffre de contrôle erroné pour le numéro du document" in body
 
 
 def _record(client, decision="admitted", mrz=None, **extra):
