@@ -8,7 +8,7 @@ from django.utils.translation import pgettext_lazy
 
 from bmis.accounts.roles import POST_ROLES
 from bmis.crossings.models import Crossing, Decision, Direction, Mode
-from bmis.crossings.services import MAX_INTENDED_STAY, Details
+from bmis.crossings.services.crossings import MAX_INTENDED_STAY, Details
 from bmis.posts.models import Counter, Post
 from bmis.reference.models import Country, RefusalReason, TravelPurpose
 

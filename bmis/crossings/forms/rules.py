@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from bmis.crossings.models import AllowanceKind, DocumentKind, StayRule
-from bmis.crossings.services import RULE_FIELDS
+from bmis.crossings.services.rules import RULE_FIELDS
 from bmis.reference.models import Country
 from domain.stay.rules import MAX_DAYS
 
