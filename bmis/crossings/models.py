@@ -7,6 +7,8 @@ correction is a new `Crossing` whose `corrects` names the record it replaces; th
 referral to secondary inspection is a new `Crossing` whose `resolves` names the referral.
 """
 
+from datetime import datetime, time, timedelta
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -198,8 +200,9 @@ class CrossingQuerySet(AppendOnlyQuerySet):
 
     def on_day(self, day):
         """Return the crossings made on `day`, a calendar day of the node's time zone."""
-        start = timezone.make_aware(timezone.datetime.combine(day, timezone.datetime.min.time()))
-        return self.filter(at__gte=start, at__lt=start + timezone.timedelta(days=1))
+        start = timezone.make_aware(datetime.combine(day, time.min))
+        end = timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
+        return self.filter(at__gte=start, at__lt=end)
 
     def in_force(self):
         """Return the crossings no correction has replaced."""
