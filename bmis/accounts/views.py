@@ -29,6 +29,7 @@ from bmis.accounts.models import User
 from bmis.accounts.roles import Role
 from bmis.core import audit
 from bmis.core.forms import add_service_errors
+from bmis.core.htmx import wants_fragment
 from bmis.core.models import AuditEvent
 
 
@@ -163,7 +164,7 @@ def user_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(users, 50).get_page(request.GET.get("page"))
     context = {"form": form, "page": page, "locked": services.locked_usernames()}
     template = "accounts/user_list.html"
-    if request.htmx and not request.htmx.boosted:
+    if wants_fragment(request):
         template += "#results"
     return render(request, template, context)
 

@@ -22,6 +22,7 @@ from bmis.accounts.roles import POST_ROLES, STAFF_VIEWERS, Role
 from bmis.accounts.services import locked_usernames
 from bmis.core import audit
 from bmis.core.forms import AuditFilterForm
+from bmis.core.htmx import wants_fragment
 from bmis.core.models import AuditEvent
 from bmis.posts.models import Post
 from bmis.posts.views import staff_of_post
@@ -141,7 +142,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
             events = events.filter(at__lte=datetime.combine(data["end"], time.max, tz))
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     template = "core/audit_list.html"
-    if request.htmx and not request.htmx.boosted:
+    if wants_fragment(request):
         template += "#results"
     return render(request, template, {"form": form, "page": page})
 

@@ -13,16 +13,12 @@ from bmis.accounts.models import User
 from bmis.accounts.roles import POST_MANAGERS, POST_ROLES, STAFF_VIEWERS, Role
 from bmis.accounts.services import locked_usernames
 from bmis.core.forms import add_service_errors
+from bmis.core.htmx import wants_fragment
 from bmis.posts import services
 from bmis.posts.forms import CounterCreateForm, CounterEditForm, PostFilterForm
 from bmis.posts.models import Counter, Post
 
 ROLE_ORDER = [Role.POST_CHIEF, Role.SUPERVISOR, Role.OFFICER]
-
-
-def _fragment(request: HttpRequest) -> bool:
-    """Return whether an htmx request asks for a part of the page rather than all of it."""
-    return bool(request.htmx) and not request.htmx.boosted
 
 
 def _back_to_post(request: HttpRequest, post: Post) -> HttpResponse:
@@ -57,7 +53,7 @@ def post_list(request: HttpRequest) -> HttpResponse:
         if form.cleaned_data["department"]:
             posts = posts.filter(department=form.cleaned_data["department"])
     template = "posts/post_list.html"
-    if _fragment(request):
+    if wants_fragment(request):
         template += "#results"
     return render(request, template, {"form": form, "posts": posts})
 
@@ -76,7 +72,7 @@ def post_detail(request: HttpRequest, code: str) -> HttpResponse:
         "can_manage": request.user.role in POST_MANAGERS,
         "show_staff": request.user.role in STAFF_VIEWERS,
     }
-    if _fragment(request):
+    if wants_fragment(request):
         return render(request, "posts/post_detail.html#counters", context)
     if context["show_staff"]:
         context["staff"] = staff_of_post(post, request.user)
@@ -85,7 +81,7 @@ def post_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 def _render_form(request: HttpRequest, form, post: Post, counter: Counter | None):
     template = "posts/counter_form.html"
-    if _fragment(request):
+    if wants_fragment(request):
         template += "#counter_form"
     return render(request, template, {"form": form, "post": post, "counter": counter})
 

@@ -3,6 +3,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from bmis.core.htmx import wants_fragment
 from bmis.reference.forms import CountrySearchForm
 from bmis.reference.models import Country, RefusalReason, TravelPurpose
 from bmis.reference.search import search_countries
@@ -30,6 +31,6 @@ def index(request: HttpRequest) -> HttpResponse:
         "purposes": TravelPurpose.objects.filter(is_active=True),
     }
     template = "reference/index.html"
-    if request.htmx and not request.htmx.boosted:
+    if wants_fragment(request):
         template += "#countries"
     return render(request, template, context)

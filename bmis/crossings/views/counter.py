@@ -21,6 +21,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from bmis.accounts.access import check_post, role_required
 from bmis.accounts.roles import INSPECTION_SUPERVISORS, POST_ROLES
 from bmis.core.forms import add_service_errors
+from bmis.core.htmx import wants_fragment
 from bmis.crossings import services
 from bmis.crossings.forms.counter import (
     DecisionForm,
@@ -39,10 +40,6 @@ DETAILS = ("mode", "carrier", "flight", "vehicle", "place_country", "place", "pu
 EXTRA_ENTRY = ("intended_stay_days", "address")
 # Where a problem of a document typed by hand belongs in the manual form.
 MANUAL_FIELDS = {"document_number": "number", "kind": "kind"}
-
-
-def _fragment(request: HttpRequest) -> bool:
-    return bool(request.htmx) and not request.htmx.boosted
 
 
 def _open_shift(user) -> Shift | None:
@@ -65,7 +62,7 @@ def _render(request, shift: Shift, **context) -> HttpResponse:
         awaiting=Crossing.objects.awaiting_secondary().filter(post=shift.post).count(),
     )
     template = "crossings/counter.html"
-    if _fragment(request):
+    if wants_fragment(request):
         template += "#work"
     else:
         context["countries"] = Country.objects.filter(is_active=True).order_by("code")
@@ -274,7 +271,7 @@ def record(request: HttpRequest) -> HttpResponse:
             add_service_errors(form, exc)
             context["focus"] = _error_focus(form)
         else:
-            if not _fragment(request):
+            if not wants_fragment(request):
                 url = reverse("crossings:counter") + f"?recorded={crossing.pk}"
                 return redirect(url)
             return _render(request, shift, recorded=crossing)

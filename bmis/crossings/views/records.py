@@ -23,6 +23,7 @@ from bmis.accounts.access import check_post, role_required
 from bmis.accounts.roles import CROSSING_VIEWERS, INSPECTION_SUPERVISORS, POST_ROLES
 from bmis.core import audit
 from bmis.core.forms import add_service_errors
+from bmis.core.htmx import wants_fragment
 from bmis.crossings import queries, services
 from bmis.crossings.forms.records import (
     CaseFilterForm,
@@ -38,11 +39,6 @@ from bmis.crossings.reading import problem_message
 
 PER_PAGE = 50
 PHOTO_CACHE_SECONDS = 3600
-
-
-def _fragment(request: HttpRequest) -> bool:
-    """Return whether an htmx request asks for a part of the page rather than all of it."""
-    return bool(request.htmx) and not request.htmx.boosted
 
 
 def _page(request: HttpRequest, items, param: str = "page"):
@@ -99,7 +95,7 @@ def today(request: HttpRequest) -> HttpResponse:
         "all_posts": user.role not in POST_ROLES,
     }
     template = "crossings/today.html"
-    if _fragment(request):
+    if wants_fragment(request):
         template += "#results"
     return render(request, template, context)
 
@@ -232,7 +228,7 @@ def traveller_search(request: HttpRequest) -> HttpResponse:
             )
     context = {"form": form, "search": search, "error": error, "limit": queries.SEARCH_LIMIT}
     template = "crossings/traveller_search.html"
-    if _fragment(request):
+    if wants_fragment(request):
         template += "#results"
     return render(request, template, context)
 
@@ -294,7 +290,7 @@ def in_country(request: HttpRequest) -> HttpResponse:
     people = people.order_by("-present_since", "pk")
     context = {"form": form, "post": post, "page": _page(request, people)}
     template = "crossings/in_country.html"
-    if _fragment(request):
+    if wants_fragment(request):
         template += "#results"
     return render(request, template, context)
 
@@ -325,7 +321,7 @@ def overstayers(request: HttpRequest) -> HttpResponse:
         "recent_days": queries.RECENT_EXIT_DAYS,
     }
     template = "crossings/overstayers.html"
-    if _fragment(request):
+    if wants_fragment(request):
         template += "#results"
     return render(request, template, context)
 
@@ -352,7 +348,7 @@ def cases(request: HttpRequest) -> HttpResponse:
         "all_posts": request.user.role not in POST_ROLES,
     }
     template = "crossings/cases.html"
-    if _fragment(request):
+    if wants_fragment(request):
         template += "#results"
     return render(request, template, context)
 
@@ -376,7 +372,7 @@ def case_review(request: HttpRequest, pk: int) -> HttpResponse:
             errors = exc.messages
     else:
         errors = [error for field_errors in form.errors.values() for error in field_errors]
-    if _fragment(request):
+    if wants_fragment(request):
         context = {
             "case": case,
             "can_review": True,

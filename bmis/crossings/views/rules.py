@@ -12,6 +12,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from bmis.accounts.access import role_required
 from bmis.accounts.roles import INSPECTION_SUPERVISORS, Role
 from bmis.core.forms import add_service_errors
+from bmis.core.htmx import wants_fragment
 from bmis.crossings import services
 from bmis.crossings.forms.rules import StayRuleForm
 from bmis.crossings.models import AllowanceKind, StayRule
@@ -50,7 +51,7 @@ def rule_list(request: HttpRequest) -> HttpResponse:
 
 def _render_form(request: HttpRequest, form: StayRuleForm, rule: StayRule | None) -> HttpResponse:
     template = "crossings/rule_form.html"
-    if request.htmx and not request.htmx.boosted:
+    if wants_fragment(request):
         template += "#rule_form"
     return render(request, template, {"form": form, "rule": rule})
 
