@@ -1,0 +1,98 @@
+"""The score of one name of an entry against the traveller's name, from token similarities.
+
+The traveller's parts (and pairs of neighbouring parts, for compound names written as one) are
+paired one to one with the entry's parts, the most similar pair first, in any order: a name
+written surname first meets the same name written given names first. The score is the mean
+similarity of the pairs, weighted by their length in letters, less a quarter of the share of
+letters left without a partner on each side (a missing, extra or different middle name costs
+0.05 to 0.15). A match on one part alone, where either name has more, counts for less
+(SINGLE_PART), and so does one where the traveller's surname found no partner
+(SURNAME_MISSED). Written here: rapidfuzz compares strings, not sets of name parts with these rules.
+"""
+
+from dataclasses import dataclass
+from typing import Final
+
+from domain.screening.names import INITIAL, PREFIX, PREFIX_TRUNCATED, Form, How
+
+SINGLE_PART: Final = 0.8  # one part matched, where a name has more
+SURNAME_MISSED: Final = 0.8  # no part of the traveller's surname found a partner
+LEFT_OVER: Final = 0.25  # the cost of the share of a name's letters that found no partner
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A part of the traveller's name (or two neighbouring parts read as one)."""
+
+    text: str
+    consumes: tuple[int, ...]  # positions in the traveller's parts
+    length: int  # letters
+    matches: dict[int, tuple[float, How]]  # vocabulary token → similarity, rule
+    forms: tuple[Form, ...] = ()
+    prefix: int = 0  # see names.similarity
+
+
+@dataclass(frozen=True)
+class Alignment:
+    score: float
+    pairs: tuple[tuple[int, int, float, How], ...]  # unit, entry position, similarity, rule
+
+
+def align(
+    units: list[Unit], parts: int, entry: list[int], texts: list[str], surname: frozenset[int]
+) -> Alignment:
+    """Return the best pairing of the traveller's units with an entry name's tokens.
+
+    `parts` is the number of parts in the traveller's name; `entry` the name's vocabulary
+    tokens and `texts` their letters; `surname` the positions of the traveller's surname parts,
+    of which one at least must find a partner, or the score counts for less. Initials and
+    truncated parts meet their names here: blocking keys cannot lead from J to every name that
+    begins with J.
+    """
+    lengths = [len(text) for text in texts]
+    candidates = []
+    for u, unit in enumerate(units):
+        matches = unit.matches
+        for j, token in enumerate(entry):
+            found = matches.get(token)
+            if found is not None:
+                candidates.append((found[0], unit.length + lengths[j], u, j, found[1]))
+            elif (unit.length == 1 or lengths[j] == 1) and unit.text[0] == texts[j][0]:
+                candidates.append((INITIAL, unit.length + lengths[j], u, j, "initial"))
+            elif _cut_short(unit, texts[j]):
+                score = PREFIX_TRUNCATED if unit.prefix == 2 else PREFIX
+                candidates.append((score, unit.length + lengths[j], u, j, "prefix"))
+    if not candidates:
+        return Alignment(0.0, ())
+    candidates.sort(reverse=True)
+    used_traveller: set[int] = set()
+    used_entry: set[int] = set()
+    pairs = []
+    weighted = weights = traveller_letters = entry_letters = 0.0
+    for similarity, weight, u, j, how in candidates:
+        consumes = units[u].consumes
+        if j in used_entry or not used_traveller.isdisjoint(consumes):
+            continue
+        used_entry.add(j)
+        used_traveller.update(consumes)
+        pairs.append((u, j, similarity, how))
+        weighted += similarity * weight
+        weights += weight
+        traveller_letters += units[u].length
+        entry_letters += lengths[j]
+    traveller_total = sum(unit.length for unit in units if len(unit.consumes) == 1)
+    left_over = max(0.0, 1 - traveller_letters / traveller_total)
+    left_over += 1 - entry_letters / sum(lengths)
+    score = weighted / weights * (1 - LEFT_OVER * left_over)
+    if len(used_traveller) == 1 and max(parts, len(entry)) > 1:
+        score *= SINGLE_PART
+    if surname and used_traveller.isdisjoint(surname):
+        score *= SURNAME_MISSED
+    return Alignment(min(1.0, score), tuple(pairs))
+
+
+def _cut_short(unit: Unit, text: str) -> bool:
+    """Return whether the unit may be `text` truncated (see names.similarity)."""
+    if not unit.prefix or unit.length >= len(text) or not text.startswith(unit.text):
+        return False
+    return unit.prefix == 2 or unit.length >= 4
