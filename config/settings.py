@@ -183,6 +183,7 @@ INSTALLED_APPS = [
     "bmis.posts",
     "bmis.reference",
     "bmis.crossings",
+    "bmis.watchlist",
 ]
 
 MIDDLEWARE = [
@@ -240,6 +241,10 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # Minutes without a request after which a session ends; the cookie itself lasts one long shift.
 BMIS_SESSION_IDLE_MINUTES = env_int("BMIS_SESSION_IDLE_MINUTES", 20)
+# The counter warns when the newest alert list is older than this.
+BMIS_WATCHLIST_MAX_AGE_DAYS = env_int("BMIS_WATCHLIST_MAX_AGE_DAYS", 7)
+# When a list changes, the crossings of this many days are screened again (retroactive hits).
+BMIS_RESCREEN_DAYS = env_int("BMIS_RESCREEN_DAYS", 30)
 SESSION_COOKIE_AGE = 14 * 3600
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True

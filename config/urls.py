@@ -7,6 +7,7 @@ urlpatterns = [
     path("posts/", include("bmis.posts.urls")),
     path("reference/", include("bmis.reference.urls")),
     path("crossings/", include("bmis.crossings.urls")),
+    path("watchlists/", include("bmis.watchlist.urls")),
     path("django-admin/", admin.site.urls),
 ]
 

@@ -50,7 +50,25 @@ def objects(cast, pap, oua):
     exit_ = _crossing(cast["officer"], counter, "admitted", "Q12345678")  # an exit_without_entry
     oua_counter = Counter.objects.create(post=oua, code="1", name="Guichet 1")
     at_oua = _crossing(cast["officer_oua"], oua_counter, "admitted", "Z12345678")
+    from bmis.watchlist import services as watchlist_services
+
+    wanted = watchlist_services.watchlist_save(
+        actor=None,
+        code="HT-WANTED",
+        name="Wanted persons",
+        kind="persons",
+        owner="DCPJ",
+        action="arrest",
+        priority="high",
+        threshold=0.85,
+    )
+    listed = watchlist_services.entry_save(
+        actor=None,
+        watchlist=wanted,
+        entry=watchlist_services.person_entry(source_ref="R1", names=["Jean PIERRE"]),
+    )
     return {
+        "listed": listed.pk,
         "user": cast["officer"].pk,
         "event": event.pk,
         "counter": counter.pk,
@@ -94,6 +112,19 @@ PAGES = [
     (lambda o: reverse("crossings:rules"), SUPERVISORS | {"analyst", "admin"}),
     (lambda o: reverse("crossings:rule_create"), {"admin"}),
     (lambda o: reverse("crossings:rule_edit", args=["VISITOR"]), {"admin"}),
+    (lambda o: reverse("watchlist:list_index"), HQ),
+    (lambda o: reverse("watchlist:list_create"), {"watchlist_manager"}),
+    (lambda o: reverse("watchlist:list_detail", args=["HT-WANTED"]), HQ),
+    (lambda o: reverse("watchlist:list_edit", args=["HT-WANTED"]), {"watchlist_manager"}),
+    (lambda o: reverse("watchlist:list_import", args=["HT-WANTED"]), {"watchlist_manager"}),
+    (lambda o: reverse("watchlist:person_create", args=["HT-WANTED"]), {"watchlist_manager"}),
+    (lambda o: reverse("watchlist:entry_detail", args=["HT-WANTED", "persons", o["listed"]]), HQ),
+    (
+        lambda o: reverse("watchlist:person_edit", args=["HT-WANTED", o["listed"]]),
+        {"watchlist_manager"},
+    ),
+    (lambda o: reverse("watchlist:retro_hits"), HQ | SUPERVISORS),
+    (lambda o: reverse("watchlist:monitoring"), HQ),
 ]
 
 POSTS = [
@@ -102,6 +133,10 @@ POSTS = [
     (lambda o: reverse("accounts:user_reset_password", args=[o["user"]]), {"admin"}),
     (lambda o: reverse("crossings:case_review", args=[o["case"]]), SUPERVISORS),
     (lambda o: reverse("crossings:shift_close"), PAP_STAFF),
+    (
+        lambda o: reverse("watchlist:entry_deactivate", args=["HT-WANTED", "persons", o["listed"]]),
+        {"watchlist_manager"},
+    ),
 ]
 
 

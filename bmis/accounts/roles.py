@@ -32,3 +32,7 @@ INSPECTION_SUPERVISORS = frozenset({Role.SUPERVISOR, Role.POST_CHIEF})
 # Who reads crossings and travellers: a post's staff (their post's lists), analysts and
 # administrators (the nation's).
 CROSSING_VIEWERS = POST_ROLES | frozenset({Role.ANALYST, Role.ADMIN})
+
+# Who reads the alert lists (headquarters), and who changes them.
+LIST_READERS = frozenset({Role.WATCHLIST_MANAGER, Role.ANALYST, Role.ADMIN})
+LIST_EDITORS = frozenset({Role.WATCHLIST_MANAGER})

@@ -8,10 +8,12 @@ from bmis.accounts.roles import (
     ALL_ROLES,
     CROSSING_VIEWERS,
     INSPECTION_SUPERVISORS,
+    LIST_READERS,
     POST_ROLES,
     Role,
 )
 
+HIT_READERS = LIST_READERS | INSPECTION_SUPERVISORS
 # (url name, label, roles that see it): the navigation of each role.
 NAVIGATION = [
     ("core:home", pgettext_lazy("navigation", "Home"), ALL_ROLES),
@@ -26,6 +28,12 @@ NAVIGATION = [
     ("core:audit_list", pgettext_lazy("navigation", "Audit trail"), {Role.ADMIN}),
     ("reference:index", pgettext_lazy("navigation", "Reference data"), ALL_ROLES),
     ("crossings:rules", pgettext_lazy("navigation", "Stay rules"), {Role.ADMIN}),
+    ("watchlist:list_index", pgettext_lazy("navigation", "Alert lists"), LIST_READERS),
+    (
+        "watchlist:retro_hits",
+        pgettext_lazy("navigation", "Hits"),
+        LIST_READERS | INSPECTION_SUPERVISORS,
+    ),
 ]
 
 

@@ -21,7 +21,9 @@ from bmis.crossings.reading import FIELD_NAMES
 if TYPE_CHECKING:
     from bmis.crossings.inspection import Inspection
 
-Level = Literal["ok", "notice", "warning", "alert"]
+# "silent" results are stored with the crossing but never shown at the counter (a list that asks
+# for discreet monitoring).
+Level = Literal["ok", "notice", "warning", "alert", "silent"]
 EXPIRY_WARNING_DAYS = 183  # many states ask for six months of validity left
 ADULT_AGE = 18
 
@@ -60,8 +62,43 @@ def register(check: CheckFunction) -> CheckFunction:
 def run(inspection: "Inspection") -> list[Check]:
     """Run every check of the pipeline on `inspection`, alerts first."""
     results = [result for check in PIPELINE for result in check(inspection)]
-    order = {"alert": 0, "warning": 1, "notice": 2, "ok": 3}
+    order = {"alert": 0, "warning": 1, "notice": 2, "ok": 3, "silent": 4}
     return sorted(results, key=lambda result: order[result.level])
+
+
+Resolver = Callable[["object", dict], bool]
+RESOLVERS: list[Resolver] = []
+
+
+def register_resolver(resolver: Resolver) -> Resolver:
+    """Add a function saying whether a stored blocking result of a crossing was resolved."""
+    if resolver not in RESOLVERS:
+        RESOLVERS.append(resolver)
+    return resolver
+
+
+def still_blocking(crossing) -> bool:
+    """Return whether a stored blocking result of `crossing` is not resolved yet."""
+    return any(
+        result.get("blocking") and not any(resolved(crossing, result) for resolved in RESOLVERS)
+        for result in crossing.checks
+    )
+
+
+Guard = Callable[["object"], list[str]]
+GUARDS: list[Guard] = []
+
+
+def register_guard(guard: Guard) -> Guard:
+    """Add a function giving the reasons (sentences) a referred traveller may not be admitted."""
+    if guard not in GUARDS:
+        GUARDS.append(guard)
+    return guard
+
+
+def admission_refusals(crossing) -> list[str]:
+    """Return why `crossing`'s traveller may not be admitted, as sentences (none: they may)."""
+    return [reason for guard in GUARDS for reason in guard(crossing)]
 
 
 def age_on(birth: date, day: date) -> int:

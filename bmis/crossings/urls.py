@@ -12,6 +12,7 @@ urlpatterns = [
     path("counter/record/", counter.record, name="record"),
     path("secondary/", counter.secondary, name="secondary"),
     path("secondary/<uuid:pk>/", counter.referral, name="referral"),
+    path("secondary/<uuid:pk>/hits/", counter.hit_review, name="hit_review"),
     # The post's records (views/records.py)
     path("", records.today, name="today"),
     path("<uuid:pk>/", records.crossing_detail, name="crossing_detail"),

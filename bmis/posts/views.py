@@ -6,14 +6,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django_htmx.http import HttpResponseClientRedirect
 
 from bmis.accounts.access import check_post, role_required
 from bmis.accounts.models import User
 from bmis.accounts.roles import POST_MANAGERS, POST_ROLES, STAFF_VIEWERS, Role
 from bmis.accounts.services import locked_usernames
 from bmis.core.forms import add_service_errors
-from bmis.core.htmx import wants_fragment
+from bmis.core.htmx import redirect_to, wants_fragment
 from bmis.posts import services
 from bmis.posts.forms import CounterCreateForm, CounterEditForm, PostFilterForm
 from bmis.posts.models import Counter, Post
@@ -22,10 +21,7 @@ ROLE_ORDER = [Role.POST_CHIEF, Role.SUPERVISOR, Role.OFFICER]
 
 
 def _back_to_post(request: HttpRequest, post: Post) -> HttpResponse:
-    url = reverse("posts:post_detail", args=[post.code])
-    if request.htmx:
-        return HttpResponseClientRedirect(url)
-    return redirect(url)
+    return redirect_to(request, reverse("posts:post_detail", args=[post.code]))
 
 
 def staff_of_post(post: Post, viewer: User) -> list[User]:

@@ -21,6 +21,12 @@ PAGES = {
         "/crossings/overstayers/",
         "/crossings/cases/",
     ],
+    "watchlist": [
+        "/watchlists/",
+        "/watchlists/new/",
+        "/watchlists/hits/",
+        "/watchlists/monitoring/",
+    ],
     "chief": [
         "/",
         "/posts/PAP/",
@@ -39,6 +45,7 @@ PAGES = {
         "/crossings/rules/",
         "/crossings/rules/new/",
         "/crossings/rules/VISITOR/",
+        "/watchlists/",
         "/no-such-page/",
     ],
 }

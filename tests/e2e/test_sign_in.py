@@ -15,6 +15,7 @@ HOME, MY_POST, POSTS, USERS, AUDIT, REFERENCE = (
     ("navigation", "Audit trail"),
     ("navigation", "Reference data"),
 )
+LISTS, HITS = (("navigation", "Alert lists"), ("navigation", "Hits"))
 COUNTER, SECONDARY, CROSSINGS, TRAVELLERS, IN_COUNTRY, CASES, RULES = (
     ("navigation", "Counter"),
     ("navigation", "Secondary"),
@@ -27,11 +28,11 @@ COUNTER, SECONDARY, CROSSINGS, TRAVELLERS, IN_COUNTRY, CASES, RULES = (
 RECORDS = [CROSSINGS, TRAVELLERS, IN_COUNTRY, CASES]
 NAVIGATION = {
     "officer": [HOME, MY_POST, COUNTER, *RECORDS, REFERENCE],
-    "supervisor": [HOME, MY_POST, COUNTER, SECONDARY, *RECORDS, REFERENCE],
-    "chief": [HOME, MY_POST, COUNTER, SECONDARY, *RECORDS, REFERENCE],
-    "analyst": [HOME, *RECORDS, POSTS, REFERENCE],
-    "watchlist": [HOME, POSTS, REFERENCE],
-    "admin": [HOME, *RECORDS, POSTS, USERS, AUDIT, REFERENCE, RULES],
+    "supervisor": [HOME, MY_POST, COUNTER, SECONDARY, *RECORDS, REFERENCE, HITS],
+    "chief": [HOME, MY_POST, COUNTER, SECONDARY, *RECORDS, REFERENCE, HITS],
+    "analyst": [HOME, *RECORDS, POSTS, REFERENCE, LISTS, HITS],
+    "watchlist": [HOME, POSTS, REFERENCE, LISTS, HITS],
+    "admin": [HOME, *RECORDS, POSTS, USERS, AUDIT, REFERENCE, RULES, LISTS, HITS],
 }
 
 

@@ -247,3 +247,20 @@ class ReferralForm(Decide):
         ],
         widget=forms.RadioSelect,
     )
+
+
+class HitReviewForm(forms.Form):
+    """A supervisor's resolution of a hit on an alert list."""
+
+    entry = forms.UUIDField(widget=forms.HiddenInput)
+    outcome = forms.ChoiceField(
+        label=_("Resolution"),
+        choices=[
+            ("true_match", _("True match: the list's action follows")),
+            ("false_positive", _("False positive: not this traveller")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )

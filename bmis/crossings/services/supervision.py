@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from bmis.accounts.roles import INSPECTION_SUPERVISORS
 from bmis.core import audit
+from bmis.crossings import checks
 from bmis.crossings.models import (
     Crossing,
     Decision,
@@ -58,9 +59,11 @@ def referral_complete(
     errors = {}
     if decision == Decision.REFERRED:
         errors["decision"] = _("Complete the referral: admit or refuse.")
+    if decision == Decision.ADMITTED and (refusals := checks.admission_refusals(referral)):
+        errors["decision"] = " ".join(refusals)
     errors |= _check_decision(
         actor=actor,
-        blocking=any(check.get("blocking") for check in referral.checks),
+        blocking=checks.still_blocking(referral),
         decision=decision,
         refusal_reason=refusal_reason,
         override=override,

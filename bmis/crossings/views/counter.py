@@ -16,15 +16,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from django_htmx.http import HttpResponseClientRedirect
 
 from bmis.accounts.access import check_post, role_required
 from bmis.accounts.roles import INSPECTION_SUPERVISORS, POST_ROLES
 from bmis.core.forms import add_service_errors
-from bmis.core.htmx import wants_fragment
-from bmis.crossings import services
+from bmis.core.htmx import redirect_to, wants_fragment
+from bmis.crossings import checks, services
 from bmis.crossings.forms.counter import (
     DecisionForm,
+    HitReviewForm,
     ManualDocumentForm,
     ReferralForm,
     ScanForm,
@@ -115,9 +115,7 @@ def shift_close(request: HttpRequest) -> HttpResponse:
         messages.success(
             request, _("Your shift at counter %(code)s is closed.") % {"code": shift.counter.code}
         )
-    if request.htmx:
-        return HttpResponseClientRedirect(reverse("crossings:counter"))
-    return redirect("crossings:counter")
+    return redirect_to(request, reverse("crossings:counter"))
 
 
 def _read(data) -> tuple[Reading | None, dict]:
@@ -213,9 +211,7 @@ def scan(request: HttpRequest) -> HttpResponse:
 
 def _no_shift(request):
     messages.error(request, _("Your shift is closed: open a counter first."))
-    if request.htmx:
-        return HttpResponseClientRedirect(reverse("crossings:counter"))
-    return redirect("crossings:counter")
+    return redirect_to(request, reverse("crossings:counter"))
 
 
 def _details(data: dict) -> services.Details:
@@ -325,11 +321,25 @@ def referral(request: HttpRequest, pk) -> HttpResponse:
                 % {"name": crossing.person, "decision": completion.get_decision_display()},
             )
             return redirect("crossings:secondary")
+    return _referral_page(request, crossing, completion, form)
+
+
+def _referral_page(request, crossing, completion, form, review_form=None):
+    from bmis.watchlist.models import HitReview
+
     history = (
         crossing.person.crossings.exclude(pk=crossing.pk)
         .select_related("post")
         .order_by("-at")[:10]
     )
+    reviews = {
+        str(review.entry_id): review
+        for review in HitReview.objects.filter(crossing=crossing, withdrawn_at__isnull=True)
+    }
+    results = [dict(result) for result in crossing.checks if result.get("level") != "silent"]
+    for result in results:
+        entry = result.get("details", {}).get("entry")
+        result["review"] = reviews.get(entry) if result.get("code") == "watchlist_hit" else None
     return render(
         request,
         "crossings/referral.html",
@@ -337,7 +347,40 @@ def referral(request: HttpRequest, pk) -> HttpResponse:
             "crossing": crossing,
             "completion": completion,
             "form": form,
+            "review_form": review_form or HitReviewForm(),
+            "results": results,
             "history": history,
-            "blocking": any(check.get("blocking") for check in crossing.checks),
+            "blocking": checks.still_blocking(crossing),
         },
     )
+
+
+@role_required(INSPECTION_SUPERVISORS)
+@require_POST
+def hit_review(request: HttpRequest, pk) -> HttpResponse:
+    """Resolve a hit of a referred traveller: a true match, or a false positive with a reason."""
+    from bmis.watchlist.services import hit_review as review_hit
+
+    crossing = get_object_or_404(Crossing, pk=pk)
+    check_post(request, crossing.post)
+    form = HitReviewForm(request.POST)
+    if form.is_valid():
+        try:
+            review_hit(
+                actor=request.user,
+                crossing=crossing,
+                entry_id=form.cleaned_data["entry"],
+                outcome=form.cleaned_data["outcome"],
+                reason=form.cleaned_data["reason"],
+                request=request,
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The hit is resolved."))
+            return redirect("crossings:referral", pk=crossing.pk)
+    completion = Crossing.objects.filter(resolves=crossing).first()
+    referral_form = ReferralForm(initial={"submission": uuid.uuid4()})
+    response = _referral_page(request, crossing, completion, referral_form, review_form=form)
+    response.status_code = 400
+    return response

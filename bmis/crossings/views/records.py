@@ -139,7 +139,11 @@ def crossing_detail(request: HttpRequest, pk) -> HttpResponse:
         "completion": queries.completion_of(crossing),
         "minors": crossing.minors.select_related("person").order_by("at"),
         "problems": _problems(crossing),
-        "checks": [check for check in crossing.checks or [] if isinstance(check, dict)],
+        "checks": [
+            check
+            for check in crossing.checks or []
+            if isinstance(check, dict) and check.get("level") != "silent"
+        ],
         "photo_crossing": queries.photo_crossing(crossing),
         "can_correct": (
             correction is None

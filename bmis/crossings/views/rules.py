@@ -3,16 +3,15 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django_htmx.http import HttpResponseClientRedirect
 
 from bmis.accounts.access import role_required
 from bmis.accounts.roles import INSPECTION_SUPERVISORS, Role
 from bmis.core.forms import add_service_errors
-from bmis.core.htmx import wants_fragment
+from bmis.core.htmx import redirect_to, wants_fragment
 from bmis.crossings import services
 from bmis.crossings.forms.rules import StayRuleForm
 from bmis.crossings.models import AllowanceKind, StayRule
@@ -57,10 +56,7 @@ def _render_form(request: HttpRequest, form: StayRuleForm, rule: StayRule | None
 
 
 def _back_to_list(request: HttpRequest) -> HttpResponse:
-    url = reverse("crossings:rules")
-    if request.htmx:
-        return HttpResponseClientRedirect(url)
-    return redirect(url)
+    return redirect_to(request, reverse("crossings:rules"))
 
 
 @role_required(RULE_EDITORS)
