@@ -50,6 +50,21 @@ def test_it_opens_counters_and_makes_one_user_per_role(db):
     assert "chief" in output and "a-long-demo-passphrase" in output
 
 
+def test_it_makes_two_demo_alert_lists_that_screen_the_specimen_passport(db):
+    from bmis.watchlist.models import ListedDocument, ListedPerson
+    from bmis.watchlist.screening import screen
+    from domain.screening import Traveller
+
+    reference_load()
+    load_demo()
+    assert ListedPerson.objects.filter(watchlist__code="DEMO-WANTED").count() == 1
+    assert ListedDocument.objects.filter(watchlist__code="DEMO-SLTD").count() == 1
+    hits = screen(
+        Traveller("ERIKSSON", "ANNA MARIA", document_number="L898902C3", document_country="UTO")
+    )
+    assert [(hit.watchlist.code, hit.kind) for hit in hits] == [("DEMO-SLTD", "document")]
+
+
 def test_a_second_run_keeps_what_exists_and_never_resets_a_password(db):
     reference_load()
     load_demo()
@@ -61,5 +76,5 @@ def test_a_second_run_keeps_what_exists_and_never_resets_a_password(db):
     assert officer.check_password("the-officer-s-own-passphrase")
     assert User.objects.count() == 6
     assert Counter.objects.count() == 7
-    assert "Counters created: 0." in output
+    assert "Counters created: 0. Demo alert lists created: 0." in output
     assert "another-demo-passphrase" not in output

@@ -13,6 +13,8 @@ from bmis.accounts.roles import Role
 from bmis.accounts.services import user_create
 from bmis.posts.models import Counter, Post
 from bmis.posts.services import counter_create
+from bmis.watchlist import services as watchlist_services
+from bmis.watchlist.models import WatchList
 
 DEFAULT_PASSWORD = "openbmis-demo"
 
@@ -38,9 +40,48 @@ USERS = [
 ]
 
 
+# Fictitious entries: scan the ICAO specimen passport (ERIKSSON, L898902C3) to see a document hit.
+DEMO_LISTS = [
+    (
+        "DEMO-WANTED",
+        {
+            "name": "Personnes recherchées (démonstration, fictif)",
+            "kind": "persons",
+            "owner": "Démonstration OpenBMIS",
+            "action": "refer",
+            "priority": "high",
+            "threshold": 0.85,
+        },
+        [
+            {
+                "source_ref": "DEMO-P-1",
+                "names": ["Wilfrid Saint-Fleur"],
+                "aliases": ["Ti Wil"],
+                "birth_dates": ["1969-02-03"],
+                "nationalities": ["HTI"],
+                "sex": "M",
+            },
+        ],
+    ),
+    (
+        "DEMO-SLTD",
+        {
+            "name": "Documents perdus ou volés (démonstration, fictif)",
+            "kind": "documents",
+            "owner": "Démonstration OpenBMIS",
+            "action": "seize",
+            "priority": "normal",
+            "threshold": 0.9,
+        },
+        [{"source_ref": "", "number": "L898902C3", "issuing_state": "UTO", "status": "stolen"}],
+    ),
+]
+
+
 class Command(BaseCommand):
     help = (
-        "Create demo counters at PAP and OUA and one demo user per role (language French). "
+        "Create demo counters at PAP and OUA, one demo user per role (language French) and two "
+        "small alert lists of fictitious entries. "
         "Run load_reference first. Existing counters and users are kept as they are."
     )
 
@@ -64,10 +105,11 @@ class Command(BaseCommand):
             with transaction.atomic():
                 counters = self._counters(posts)
                 rows = self._users(posts, password)
+                lists = self._lists()
         except ValidationError as exc:
             raise CommandError(f"Nothing was created: {'; '.join(exc.messages)}") from None
         if options["verbosity"] >= 1:
-            self.stdout.write(f"Counters created: {counters}.")
+            self.stdout.write(f"Counters created: {counters}. Demo alert lists created: {lists}.")
             self._print(rows, password)
 
     def _counters(self, posts: dict[str, Post]) -> int:
@@ -77,6 +119,23 @@ class Command(BaseCommand):
             if not Counter.objects.filter(post=post, code=code).exists():
                 counter_create(actor=None, post=post, code=code, name=name)
                 created += 1
+        return created
+
+    def _lists(self) -> int:
+        """Create two small alert lists of fictitious entries, so that screening can be seen."""
+        created = 0
+        for code, values, entries in DEMO_LISTS:
+            if WatchList.objects.filter(code=code).exists():
+                continue
+            watchlist = watchlist_services.watchlist_save(actor=None, code=code, **values)
+            for entry in entries:
+                make = (
+                    watchlist_services.person_entry
+                    if values["kind"] == "persons"
+                    else watchlist_services.document_entry
+                )
+                watchlist_services.entry_save(actor=None, watchlist=watchlist, entry=make(**entry))
+            created += 1
         return created
 
     def _users(self, posts: dict[str, Post], password: str) -> list[tuple[User, bool]]:
