@@ -71,10 +71,6 @@ class Details:
     address: str = ""
     residence: str = ""
 
-    @classmethod
-    def of(cls, crossing: Crossing) -> "Details":
-        return cls(**{name: getattr(crossing, name) for name in DETAIL_FIELDS})
-
 
 def decode_photo(data_url: str) -> bytes | None:
     """Return the JPEG bytes of a `data:image/jpeg;base64,…` URL; raise ValidationError."""
@@ -183,7 +179,7 @@ def _person_and_document(reading: Reading, inspection: Inspection, link: Person 
     return person, document
 
 
-def _stay_for_exit(crossing: Crossing, person: Person, found: domain.Matching) -> None:
+def _stay_for_exit(crossing: Crossing, found: domain.Matching) -> None:
     stay = stays.stay_of_exit(found, str(crossing.id))
     if stay is not None:
         crossing.stay_days = stay.days
@@ -195,7 +191,7 @@ def _write(crossing: Crossing, person: Person, photo: bytes | None) -> None:
     history = list(person.crossings.all())
     found = stays.matching([*history, crossing])
     if crossing.direction == Direction.EXIT and crossing.decision == Decision.ADMITTED:
-        _stay_for_exit(crossing, person, found)
+        _stay_for_exit(crossing, found)
     crossing.save(force_insert=True)
     if photo:
         Photo.objects.create(

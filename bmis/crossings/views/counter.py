@@ -33,7 +33,13 @@ from bmis.crossings.forms.counter import (
 )
 from bmis.crossings.inspection import inspect
 from bmis.crossings.models import Crossing, Decision, Person, Shift
-from bmis.crossings.reading import Reading, Unreadable, from_manual, from_mrz
+from bmis.crossings.reading import (
+    Reading,
+    Unreadable,
+    from_manual,
+    from_mrz,
+    problem_message,
+)
 from bmis.reference.models import Country
 
 DETAILS = ("mode", "carrier", "flight", "vehicle", "place_country", "place", "purpose", "residence")
@@ -136,7 +142,7 @@ def _read_forms(data) -> tuple[Reading | None, ScanForm, ManualDocumentForm]:
         for code, field in reading.problems:
             name = MANUAL_FIELDS.get(field, field)
             name = name if name in manual_form.fields else None
-            manual_form.add_error(name, reading.messages[reading.problems.index((code, field))])
+            manual_form.add_error(name, problem_message(code, field))
         return (None if reading.problems else reading), scan_form, manual_form
     if not scan_form.is_valid():
         return None, scan_form, manual_form
