@@ -16,7 +16,7 @@ from typing import Final
 from domain.screening.names import INITIAL, PREFIX, PREFIX_TRUNCATED, Form, How
 
 SINGLE_PART: Final = 0.8  # one part matched, where a name has more
-SURNAME_MISSED: Final = 0.8  # no part of the traveller's surname found a partner
+SURNAME_MISSED: Final = 0.9  # no part of the traveller's surname found a partner
 LEFT_OVER: Final = 0.25  # the cost of the share of a name's letters that found no partner
 
 

@@ -3,11 +3,24 @@
 Blocking (written here): each distinct name part of the list is a token of a vocabulary; the
 token's blocking keys (names.keys: deletion neighbourhood, Metaphone, first four letters,
 consonant skeleton) are hashed with CRC-32 into one sorted `array('Q')` of key << 32 | token. A
-traveller's part looks its own keys up (a binary search each), and each token found is scored
-once with rapidfuzz (names.similarity). Tokens lead to names through postings, names to entries
-through arrays. A name is a candidate when it holds tokens of two parts of the traveller's name
-(or of a compound of two), or when it has a single part; candidates are aligned (align.py) from
-the token scores already computed, so no string is compared per candidate.
+traveller's part looks its own keys up (a binary search each); rapidfuzz rates every token found
+at C speed, and those that could reach TOKEN_FLOOR are scored once by names.similarity's rules.
+Tokens lead to names through postings, names to entries through arrays.
+
+Which names are looked at, cheapest test first:
+
+* postings are filed by the birth year of the name's entry, so a traveller born in 1975 reads
+  only the names of entries born 1974-1976, undated, or holding a document number (the others
+  disagree on the date, which alone keeps a perfect name under any usual threshold: `_years`);
+* a name is a candidate when it holds tokens of a set of the traveller's parts whose letters
+  could score enough (`_enough`: a pair of common given names that leaves the surname unmatched
+  does not), or when it has a single part, or holds a compound of two;
+* per candidate, the most its entry's birth date, nationality and sex can add (`_others`, exact)
+  and the most its name can score from the parts that lead to it, before the alignment
+  (align.py), which reuses the token scores already computed: no string is compared per name.
+
+Every test is a bound on the score, so the hits are those a full scan with the same scoring
+would return.
 
 Memory: integers in `array`s and one UTF-8 blob for the texts an explanation shows, about 100
 bytes a name; no object per name or entry. Arrays pickle as bytes, so a worker process loads a
@@ -16,23 +29,35 @@ pickled index in about a second, and workers forked after loading share it copy-
 
 import zlib
 from array import array
-from bisect import bisect_left
-from collections.abc import Iterable
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Iterable
 from functools import lru_cache
+from itertools import combinations
 from typing import Final
+
+from rapidfuzz import process
+from rapidfuzz.distance import Indel
 
 from domain.screening import evidence
 from domain.screening.align import LEFT_OVER, SURNAME_MISSED, Alignment, Unit, align
 from domain.screening.documents import canonical, normalise
 from domain.screening.entries import PartialDate, PersonEntry
 from domain.screening.errors import EntryError, IndexFormatError, TravellerError
-from domain.screening.names import Form, How, keys, similarity, tokens
+from domain.screening.evidence import (
+    DATE_EFFECTS,
+    DOCUMENT_EFFECTS,
+    NATIONALITY_EFFECTS,
+    SEX_EFFECTS,
+    date_outcome,
+)
+from domain.screening.names import Form, How, keys, metaphone, similarity, tokens
 from domain.screening.values import Explanation, Hit, NameMatch, PartMatch, Traveller
 
-VERSION: Final = 1
+VERSION: Final = 2
 TOKEN_FLOOR: Final = 0.7  # a pair of parts less similar than this does not count at all
 SPARSE: Final = 5000  # names one traveller's part may lead to when no second part narrows them
-CROWDED: Final = 2000  # candidates beyond which pairs of common parts are not looked at
+FEW_TOKENS: Final = 24  # tokens found for a part below which each is scored in Python
+MANY_PARTS: Final = 8  # parts beyond which every pair of them leads to candidates
 SEXES: Final = ("", "M", "F")
 
 
@@ -47,6 +72,7 @@ class NameIndex:
         self.key_table = array("Q")
         self.posting_offsets = array("I", [0])
         self.postings = array("I")
+        self.posting_years = array("H")  # the birth year each posting is filed under
         self.single: dict[int, list[int]] = {}  # token → names that are that token alone
         self.name_offsets = array("I", [0])
         self.name_tokens = array("I")
@@ -152,24 +178,32 @@ class NameIndex:
                 table.append(zlib.crc32(key.encode()) << 32 | token)
         table.sort()
         self.key_table = array("Q", table)
-        counts = [0] * (len(self.vocabulary) + 1)
+        # Postings: per token, its names ordered by their entry's birth year (0 for an entry
+        # without a birth date or with a document number, which no date rules out), so that a
+        # traveller's birth year reads just its slice.
+        years = [
+            sorted({value // 10000 for value in self.dates[start:end]})
+            for start, end in zip(self.date_offsets, self.date_offsets[1:], strict=False)
+        ]
+        for entry in self.documents:
+            years[entry] = [0, *years[entry]]
+        rows = []
         for name in range(len(self.name_entry)):
             start, end = self.name_offsets[name], self.name_offsets[name + 1]
-            for token in set(self.name_tokens[start:end]):
-                counts[token + 1] += 1
             if end - start == 1:
                 self.single.setdefault(self.name_tokens[start], []).append(name)
+            for year in years[self.name_entry[name]] or (0,):
+                for token in set(self.name_tokens[start:end]):
+                    rows.append((token << 16 | year) << 32 | name)
+        rows.sort()
+        counts = [0] * (len(self.vocabulary) + 1)
+        for row in rows:
+            counts[(row >> 48) + 1] += 1
         for token in range(len(self.vocabulary)):
             counts[token + 1] += counts[token]
         self.posting_offsets = array("I", counts)
-        fill = counts[:-1]
-        postings = [0] * counts[-1]
-        for name in range(len(self.name_entry)):
-            start, end = self.name_offsets[name], self.name_offsets[name + 1]
-            for token in set(self.name_tokens[start:end]):
-                postings[fill[token]] = name
-                fill[token] += 1
-        self.postings = array("I", postings)
+        self.postings = array("I", [row & 0xFFFFFFFF for row in rows])
+        self.posting_years = array("H", [row >> 32 & 0xFFFF for row in rows])
 
     def _forms(self, token: int) -> tuple[Form, ...]:
         return self.other_forms.get(token) or (Form(self.vocabulary[token], "latin"),)
@@ -192,17 +226,63 @@ class NameIndex:
                 if key[0] != "P" or prefix:
                     found.update(self._lookup(key))
         matches = {}
-        for token in found:
+        for token in self._worth_scoring(forms, prefix, found):
             score = similarity(forms, self._forms(token), prefix=prefix)
             if score[0] >= TOKEN_FLOOR:
                 matches[token] = score
         return matches
 
-    def _names(self, forms: tuple[Form, ...], prefix: int) -> frozenset[int]:
+    def _worth_scoring(self, forms: tuple[Form, ...], prefix: int, found: set[int]) -> set[int]:
+        """Return the tokens of `found` that names.similarity could score TOKEN_FLOOR or more.
+
+        Common roots lead to hundreds of tokens (FISCHER, FISCHERA, FISCHERO…) that agree in
+        their Metaphone code or consonants but not in their letters. rapidfuzz rates all of them
+        at C speed; only those its score leaves a chance are scored by the rules in Python: at
+        TOKEN_FLOOR or more, or 0.5 or more and heard alike (names.similarity's phonetic rule),
+        or any score where a rule kept here applies (initials, truncation, other forms).
+        """
+        if len(found) < FEW_TOKENS or any(form.kind == "skeleton" for form in forms):
+            return found
+        tokens = list(found)
+        texts = [self.vocabulary[token] for token in tokens]
+        kept = {
+            token
+            for token, text in zip(tokens, texts, strict=True)
+            if len(text) == 1 or token in self.other_forms
+        }
+        for form in forms:
+            if len(form.text) == 1:
+                return found
+            sound = metaphone(form.text) if form.text.isascii() else None
+            for text, score, i in process.extract(
+                form.text, texts, scorer=Indel.normalized_similarity, score_cutoff=0.5, limit=None
+            ):
+                if score >= TOKEN_FLOOR or (sound and metaphone(text) == sound):
+                    kept.add(tokens[i])
+            if prefix:
+                kept.update(
+                    token
+                    for token, text in zip(tokens, texts, strict=True)
+                    if text.startswith(form.text)
+                )
+        return kept
+
+    def _names(
+        self, forms: tuple[Form, ...], prefix: int, years: tuple[int, int] | None
+    ) -> frozenset[int]:
+        """Return the names holding a token the part may be; born in `years` (first, last),
+        undated or holding a document number, when `years` is given."""
         names: set[int] = set()
-        offsets = self.posting_offsets
+        offsets, postings, filed = self.posting_offsets, self.postings, self.posting_years
         for token in self._matches(forms, prefix):
-            names.update(self.postings[offsets[token] : offsets[token + 1]])
+            start, end = offsets[token], offsets[token + 1]
+            if years is None:
+                names.update(postings[start:end])
+                continue
+            undated = bisect_right(filed, 0, start, end)
+            names.update(postings[start:undated])
+            first = bisect_left(filed, years[0], undated, end)
+            names.update(postings[first : bisect_right(filed, years[1], first, end)])
         return frozenset(names)
 
     def search(self, traveller: Traveller, threshold: float = 0.8, limit: int = 20) -> list[Hit]:
@@ -211,36 +291,93 @@ class NameIndex:
         units, parts, surname = self._units(traveller)
         if not units:
             return []
-        candidates = self._candidates(units, parts)
-        bound = _most(traveller)
+        total = sum(unit.length for unit in units if len(unit.consumes) == 1)
+        matched = [(u.consumes[0], u.length) for u in units if u.matches and len(u.consumes) == 1]
+
+        def most(covered: set[int]) -> float:
+            """The most a name could score on its name, holding tokens of `covered` parts."""
+            missing = sum(length for i, length in matched if i not in covered)
+            value = 1 - LEFT_OVER * missing / total
+            if surname and covered and surname.isdisjoint(covered):
+                value *= SURNAME_MISSED
+            return value
+
+        years = _years(traveller, threshold)
+        floor = threshold - _best_others(traveller)
+        candidates = self._candidates(units, parts, years, most, floor)
         sets = [
-            (self._names_of(unit.forms, unit.prefix), unit.consumes, unit.length)
+            (self._names_of(unit.forms, unit.prefix, years), unit.consumes)
             for unit in units
             if unit.matches
         ]
-        total = sum(unit.length for unit in units if len(unit.consumes) == 1)
+        others = self._others(traveller)
+        name_entry = self.name_entry
         best: dict[int, Hit] = {}
         for name in candidates:
             # The most this name could score, from which parts lead to it: cheap, and most
             # candidates of a traveller with common names stop here.
-            covered = {i for names, consumes, _ in sets if name in names for i in consumes}
-            missing = sum(u.length for u in units if u.matches and u.consumes[0] not in covered)
-            most = 1 - LEFT_OVER * missing / total
-            if surname and covered and surname.isdisjoint(covered):
-                most *= SURNAME_MISSED
-            if most + bound < threshold:
+            # What the entry's birth date, nationality and sex add or take away: a namesake born
+            # another year stops here.
+            extra = others(name_entry[name])
+            if 1 + extra < threshold:
+                continue
+            covered = {i for names, consumes in sets if name in names for i in consumes}
+            if most(covered) + extra < threshold:
                 continue
             start, end = self.name_offsets[name], self.name_offsets[name + 1]
             entry_tokens = self.name_tokens[start:end].tolist()
             texts = [self.vocabulary[token] for token in entry_tokens]
             alignment = align(units, parts, entry_tokens, texts, surname)
-            if alignment.score + bound < threshold:
+            if alignment.score + extra < threshold:
                 continue
             hit = self._hit(traveller, name, entry_tokens, alignment, units)
             entry = hit.entry
             if hit.score >= threshold and (entry not in best or hit.score > best[entry].score):
                 best[entry] = hit
         return sorted(best.values(), key=lambda hit: (-hit.score, hit.entry))[:limit]
+
+    def _others(self, traveller: Traveller):
+        """Return a function giving, per entry, the most its other fields add to a name's score.
+
+        Exact for birth date, nationality and sex (the effects evidence.py gives them), an upper
+        bound for the document number; memoised for the one search.
+        """
+        date = evidence.pack(traveller.birth_date) if traveller.birth_date else 0
+        nationality = traveller.nationality.upper()
+        nationality_id = (
+            self.nationality_table.index(nationality)
+            if nationality in self.nationality_table
+            else -1
+        )
+        sex = SEXES.index(traveller.sex.upper()) if traveller.sex.upper() in ("M", "F") else 0
+        number = bool(normalise(traveller.document_number))
+        dates, date_offsets = self.dates, self.date_offsets
+        nationalities, nationality_offsets = self.nationalities, self.nationality_offsets
+        effects: dict[int, float] = {}
+
+        def others(entry: int) -> float:
+            found = effects.get(entry)
+            if found is not None:
+                return found
+            total = 0.0
+            start, end = date_offsets[entry], date_offsets[entry + 1]
+            if date and end > start:
+                total += max(DATE_EFFECTS[date_outcome(date, dates[i])] for i in range(start, end))
+            elif date:
+                total += DATE_EFFECTS["unknown"]
+            start, end = nationality_offsets[entry], nationality_offsets[entry + 1]
+            if nationality and end > start:
+                listed = nationality_id >= 0 and nationality_id in nationalities[start:end]
+                total += NATIONALITY_EFFECTS["match" if listed else "mismatch"]
+            entry_sex = self.sexes[entry]
+            if sex and entry_sex:
+                total += SEX_EFFECTS["match" if sex == entry_sex else "mismatch"]
+            if number and entry in self.documents:
+                total += DOCUMENT_EFFECTS["match"]
+            effects[entry] = total
+            return total
+
+        return others
 
     def _units(self, traveller: Traveller) -> tuple[list[Unit], int, frozenset[int]]:
         surname = tokens(traveller.surname)
@@ -278,26 +415,45 @@ class NameIndex:
                 return [(Form(text[:cut], "latin"),), (Form(text[cut:], "latin"),)]
         return [(Form(text, "latin"),)]
 
-    def _candidates(self, units: list[Unit], parts: int) -> set[int]:
-        distinct = {}  # JEAN JEAN: the second JEAN leads to no other name
+    def _candidates(
+        self,
+        units: list[Unit],
+        parts: int,
+        years: tuple[int, int] | None,
+        most: Callable[[set[int]], float],
+        floor: float,
+    ) -> set[int]:
+        """Return the names that may score `floor` or more on the name alone (see `most`).
+
+        A name is looked at when it holds tokens of a set of the traveller's parts that could
+        reach the floor, so pairs of common parts (MUHAMMAD MOHAMMED) that leave the surname
+        unmatched lead nowhere; or when it is a single part, or a compound, or the only lead.
+        """
+        blocks: dict[str, tuple[frozenset[int], set[int]]] = {}  # JEAN JEAN: one JEAN leads
         for unit in units:
             short_cut = unit.prefix == 2 and unit.length < 4  # ANNA cut to AN leads anywhere
             if len(unit.consumes) == 1 and unit.length > 1 and unit.matches and not short_cut:
-                distinct[unit.text] = self._names_of(unit.forms, unit.prefix)
-        sets = sorted(distinct.values(), key=len)
+                names = self._names_of(unit.forms, unit.prefix, years)
+                blocks.setdefault(unit.text, (names, set()))[1].update(unit.consumes)
+        # Parts that lead nowhere by themselves (initials, short truncations) may still pair.
+        free = {
+            unit.consumes[0]
+            for unit in units
+            if len(unit.consumes) == 1 and unit.matches and unit.text not in blocks
+        }
+        ordered = sorted(blocks.values(), key=lambda block: len(block[0]))
         candidates: set[int] = set()
-        if len(sets) >= 2:
-            pairs = [(first, second) for i, first in enumerate(sets) for second in sets[i + 1 :]]
-            pairs.sort(key=lambda pair: len(pair[0]) + len(pair[1]))
-            for first, second in pairs:  # the rarest parts first, as long as there is room
-                candidates |= first & second
-                if len(candidates) > CROWDED:
-                    break
-        elif sets and (parts == 1 or len(sets[0]) <= SPARSE):
-            candidates |= sets[0]
+        if len(ordered) >= 2:
+            for combination in _enough(ordered, free, most, floor):
+                names = ordered[combination[0]][0]
+                for i in combination[1:]:
+                    names = names & ordered[i][0]
+                candidates |= names
+        elif ordered and (parts == 1 or len(ordered[0][0]) <= SPARSE):
+            candidates |= ordered[0][0]
         for unit in units:
             if len(unit.consumes) == 2:
-                candidates |= self._names_of(unit.forms, unit.prefix)
+                candidates |= self._names_of(unit.forms, unit.prefix, years)
             for token in unit.matches:
                 candidates.update(self.single.get(token, ()))
         return candidates
@@ -374,9 +530,45 @@ def _check(traveller: Traveller, threshold: float) -> None:
         raise TravellerError("threshold", "threshold")
 
 
-def _most(traveller: Traveller) -> float:
-    """Return the most the traveller's other fields could add to a name's score."""
-    most = 0.10 if traveller.birth_date else 0.0
-    most += 0.03 if traveller.nationality else 0.0
-    most += 0.01 if traveller.sex else 0.0
-    return most + (0.20 if traveller.document_number else 0.0)
+def _years(traveller: Traveller, threshold: float) -> tuple[int, int] | None:
+    """Return the birth years (first, last) of the entries a traveller may be, or None for any.
+
+    An entry born in another year than the traveller's, give or take one, disagrees on the
+    birth date; when that alone keeps even a perfect name under the threshold, its names need
+    not be looked at. Entries without a birth date, or with a document number, always are.
+    """
+    if traveller.birth_date is None:
+        return None
+    best = NATIONALITY_EFFECTS["match"] + SEX_EFFECTS["match"]
+    if 1 + DATE_EFFECTS["mismatch"] + best >= threshold:
+        return None
+    year = traveller.birth_date.year
+    return (year - 1, year + 1)
+
+
+def _best_others(traveller: Traveller) -> float:
+    """Return the most the traveller's fields other than the name could add to a score."""
+    best = DATE_EFFECTS["match"] if traveller.birth_date else 0.0
+    best += NATIONALITY_EFFECTS["match"] if traveller.nationality else 0.0
+    best += SEX_EFFECTS["match"] if traveller.sex else 0.0
+    return best + (DOCUMENT_EFFECTS["match"] if traveller.document_number else 0.0)
+
+
+def _enough(blocks, free: set[int], most, floor: float) -> list[tuple[int, ...]]:
+    """Return the smallest sets of blocks (two or more) whose parts could reach `floor`.
+
+    `blocks` are (names, positions) of the traveller's parts, rarest first; `free` the
+    positions that may match without leading to names. A name holding a set's tokens is a
+    candidate; one holding the tokens of no such set cannot score enough.
+    """
+    if len(blocks) > MANY_PARTS:  # a list's own text pasted as a name: every pair
+        return list(combinations(range(len(blocks)), 2))
+    found: list[tuple[int, ...]] = []
+    for size in range(2, len(blocks) + 1):
+        for combination in combinations(range(len(blocks)), size):
+            if any(set(smaller) <= set(combination) for smaller in found):
+                continue
+            covered = free.union(*(blocks[i][1] for i in combination))
+            if most(covered) >= floor:
+                found.append(combination)
+    return found

@@ -187,13 +187,14 @@ def _pair(q: Form, e: Form, prefix: int) -> tuple[float, How]:
     if prefix and len(a) < len(b) and b.startswith(a) and (prefix == 2 or len(a) >= 4):
         return (PREFIX_TRUNCATED if prefix == 2 else PREFIX), "prefix"
     score = Indel.normalized_similarity(a, b)
-    if 0.5 <= score < PHONETIC and a.isascii() and b.isascii() and _metaphone(a) == _metaphone(b):
+    if 0.5 <= score < PHONETIC and a.isascii() and b.isascii() and metaphone(a) == metaphone(b):
         return PHONETIC, "phonetic"
     return score, "typo"
 
 
 @lru_cache(maxsize=100_000)
-def _metaphone(text: str) -> str:
+def metaphone(text: str) -> str:
+    """Return the Metaphone code of a token in Latin letters (jellyfish), memoised."""
     return jellyfish.metaphone(text)
 
 

@@ -115,7 +115,7 @@ def test_it_explains_which_name_matched_which_part_and_how(index):
     assert name.traveller_unmatched == ()
     fields = {check.field: (check.outcome, check.effect) for check in hit.explanation.fields}
     assert fields == {
-        "birth_date": ("match", 0.10),
+        "birth_date": ("match", 0.20),
         "nationality": ("unknown", 0.0),
         "sex": ("match", 0.01),
     }
