@@ -22,6 +22,12 @@ def plain_static_files(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def screening_index_folder(settings, tmp_path):
+    """Write the screening indexes of each test in a folder of its own."""
+    settings.BMIS_INDEX_DIR = tmp_path / "screening-index"
+
+
 @pytest.fixture
 def pap(db):
     from bmis.posts.models import Post

@@ -243,6 +243,9 @@ AUTH_PASSWORD_VALIDATORS = [
 BMIS_SESSION_IDLE_MINUTES = env_int("BMIS_SESSION_IDLE_MINUTES", 20)
 # The counter warns when the newest alert list is older than this.
 BMIS_WATCHLIST_MAX_AGE_DAYS = env_int("BMIS_WATCHLIST_MAX_AGE_DAYS", 7)
+# Where the screening indexes of the alert lists are written, for every worker to load (pickles:
+# only this node may write there). Made on first use.
+BMIS_INDEX_DIR = Path(env_str("BMIS_INDEX_DIR") or VAR_DIR / "screening-index").resolve()
 # When a list changes, the crossings of this many days are screened again (retroactive hits).
 BMIS_RESCREEN_DAYS = env_int("BMIS_RESCREEN_DAYS", 30)
 SESSION_COOKIE_AGE = 14 * 3600

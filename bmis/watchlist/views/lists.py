@@ -5,8 +5,8 @@ entries. Every change goes through bmis.watchlist.services, which bumps the list
 that the screening indexes are rebuilt) and writes the audit event.
 """
 
+import contextlib
 import dataclasses
-import os
 import tempfile
 from collections import Counter
 from pathlib import Path
@@ -30,7 +30,7 @@ from bmis.core.forms import add_service_errors
 from bmis.core.htmx import redirect_to, wants_fragment
 from bmis.core.models import AuditEvent
 from bmis.reference.models import Country
-from bmis.watchlist import convert, services
+from bmis.watchlist import convert, screening, services
 from bmis.watchlist.forms import (
     DocumentForm,
     EntryFilterForm,
@@ -460,7 +460,9 @@ def _file_name(name: str, number: int) -> str:
 def import_file(request: HttpRequest, watchlist: WatchList, format: str, uploads: list):
     """Write the uploads to a folder of their own, keeping their names, and import them.
 
-    Raise ImportFailed, naming the file by its name only, if the file cannot be imported.
+    Raise ImportFailed if the file cannot be imported. Its message names the file by its name
+    only, never the folder: the name the user chose, which Django has already reduced to a
+    name `_file_name` keeps as it is.
     """
     with tempfile.TemporaryDirectory(prefix="bmis-import-") as folder:
         paths = []
@@ -470,12 +472,9 @@ def import_file(request: HttpRequest, watchlist: WatchList, format: str, uploads
                 for chunk in upload.chunks():
                     out.write(chunk)
             paths.append(path)
-        try:
-            return services.watchlist_import(
-                actor=request.user, watchlist=watchlist, format=format, paths=paths
-            )
-        except services.ImportFailed as exc:
-            raise services.ImportFailed(exc.message.replace(folder + os.sep, "")) from None
+        return services.watchlist_import(
+            actor=request.user, watchlist=watchlist, format=format, paths=paths
+        )
 
 
 def import_summary(watchlist: WatchList, result: services.ImportResult) -> str:
@@ -517,6 +516,11 @@ def list_import(request: HttpRequest, code: str) -> HttpResponse:
                 )
             if not result.changed:
                 messages.info(request, _("Nothing changed: the list already held this file."))
+            else:
+                # The workers load the new index instead of each building an overlay as large
+                # as the import; a failure to write it only costs them that.
+                with contextlib.suppress(OSError):
+                    screening.warm(watchlist)
             return redirect_to(request, reverse("watchlist:list_detail", args=[watchlist.code]))
     template = "watchlist/list_import.html"
     if wants_fragment(request):

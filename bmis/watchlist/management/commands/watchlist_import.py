@@ -3,7 +3,9 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
+from bmis.watchlist import screening
 from bmis.watchlist.models import WatchList
 from bmis.watchlist.rescreen import rescreen
 from bmis.watchlist.services import ImportFailed, watchlist_import
@@ -73,7 +75,25 @@ class Command(BaseCommand):
                 + (f"; skipped: {skipped}" if skipped else "")
                 + f". Version {result.version}."
             )
+        if result.changed:
+            self._warm(watchlist, options["verbosity"])
         if result.changed and not options["no_rescreen"]:
             found = rescreen()
             if options["verbosity"] >= 1:
                 self.stdout.write(f"Recent crossings screened again: {found} new retroactive hits.")
+
+    def _warm(self, watchlist: WatchList, verbosity: int) -> None:
+        """Write the list's screening index, so that the workers load it instead of building it."""
+        try:
+            screening.warm(watchlist)
+        except OSError as exc:
+            self.stderr.write(
+                _("The screening index of %(code)s could not be written: %(error)s.")
+                % {"code": watchlist.code, "error": exc.strerror or exc}
+            )
+            return
+        if verbosity >= 1:
+            self.stdout.write(
+                _("Screening index of %(code)s at version %(version)s written for the workers.")
+                % {"code": watchlist.code, "version": watchlist.version}
+            )
