@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from bmis.core.models import AuditEvent
 from bmis.watchlist import services
@@ -185,6 +186,112 @@ def test_a_file_of_the_wrong_kind_is_refused(documents):
             actor=None, watchlist=documents, format="csv", paths=DATA / "persons.csv"
         )
     assert not ListedDocument.objects.exists()
+
+
+PERSONS_CSV = (DATA / "persons.csv").read_text(encoding="utf-8-sig")
+
+
+@pytest.mark.parametrize(
+    "name, content, code, line, french, spanish",
+    [
+        (
+            "liste nationale.csv",
+            PERSONS_CSV.replace("1975-11", "1975-13").encode(),
+            "value",
+            3,
+            "Fichier liste nationale.csv, ligne 3, colonne birth_dates : “1975-13” n’est pas une "
+            "date au format AAAA, AAAA-MM ou AAAA-MM-JJ.",
+            "Archivo liste nationale.csv, línea 3, columna birth_dates: “1975-13” no es una "
+            "fecha con la forma AAAA, AAAA-MM o AAAA-MM-DD.",
+        ),
+        (
+            "latin1.csv",
+            PERSONS_CSV.encode().replace("Cap-Haïtien".encode(), "Cap-Haïtien".encode("latin-1")),
+            "encoding",
+            3,
+            "Fichier latin1.csv, ligne 3 : le texte n’est pas en UTF-8 : enregistrez le fichier "
+            "en UTF-8 et importez-le de nouveau.",
+            "Archivo latin1.csv, línea 3: el texto no está en UTF-8: guarde el archivo en UTF-8 "
+            "e impórtelo de nuevo.",
+        ),
+        (
+            "dup.csv",
+            (PERSONS_CSV + PERSONS_CSV.splitlines()[1] + "\n").encode(),
+            "duplicate",
+            7,
+            "Fichier dup.csv, ligne 7, colonne ref : la référence “HT-2024-0001” est déjà "
+            "utilisée plus haut dans le fichier.",
+            "Archivo dup.csv, línea 7, columna ref: la referencia “HT-2024-0001” ya se usa más "
+            "arriba en el archivo.",
+        ),
+    ],
+)
+def test_a_malformed_file_is_named_with_its_line_in_the_users_language(
+    persons, tmp_path, name, content, code, line, french, spanish
+):
+    services.watchlist_import(
+        actor=None, watchlist=persons, format="csv", paths=DATA / "persons.csv"
+    )
+    count, version = ListedPerson.objects.count(), WatchList.objects.get().version
+    path = tmp_path / name
+    path.write_bytes(content)
+    for language, expected in [("fr", french), ("es", spanish)]:
+        with translation.override(language), pytest.raises(services.ImportFailed) as caught:
+            services.watchlist_import(actor=None, watchlist=persons, format="csv", paths=path)
+        assert caught.value.message == expected
+        assert (caught.value.code, caught.value.file, caught.value.line) == (code, name, line)
+    assert ListedPerson.objects.count() == count
+    assert WatchList.objects.get().version == version
+    assert AuditEvent.objects.filter(action="watchlist.imported").count() == 1
+
+
+def test_an_xml_file_of_another_list_says_it_is_not_the_un_format(persons, tmp_path):
+    path = tmp_path / "sdn.xml"
+    path.write_bytes((DATA / "ofac_excerpt.xml").read_bytes())
+    with translation.override("fr"), pytest.raises(services.ImportFailed) as caught:
+        services.watchlist_import(actor=None, watchlist=persons, format="un-xml", paths=path)
+    message = caught.value.message
+    assert message.startswith("Fichier sdn.xml, ligne 1 : le fichier n’est pas au format un-xml (")
+    assert "sdnList" in message and "CONSOLIDATED_LIST" in message  # what it is, what it is not
+    assert str(tmp_path) not in message
+    assert (caught.value.code, caught.value.line) == ("wrong_format", 1)
+    with translation.override("es"), pytest.raises(services.ImportFailed) as caught:
+        services.watchlist_import(actor=None, watchlist=persons, format="un-xml", paths=path)
+    assert caught.value.message.startswith(
+        "Archivo sdn.xml, línea 1: el archivo no está en el formato un-xml ("
+    )
+    assert not ListedPerson.objects.exists()
+    assert WatchList.objects.get().version == persons.version
+
+
+def test_an_element_at_fault_is_named_by_its_path(persons, tmp_path):
+    path = tmp_path / "un.xml"
+    path.write_text(
+        '<?xml version="1.0"?>\n<CONSOLIDATED_LIST>\n<INDIVIDUALS>\n'
+        "<INDIVIDUAL><FIRST_NAME>A</FIRST_NAME></INDIVIDUAL>\n"
+        "</INDIVIDUALS></CONSOLIDATED_LIST>\n",
+        encoding="utf-8",
+    )
+    with translation.override("fr"), pytest.raises(services.ImportFailed) as caught:
+        services.watchlist_import(actor=None, watchlist=persons, format="un-xml", paths=path)
+    assert caught.value.message == (
+        "Fichier un.xml, ligne 4, élément CONSOLIDATED_LIST/INDIVIDUALS[1]/INDIVIDUAL[1] "
+        "[REFERENCE_NUMBER] : une valeur obligatoire est absente."
+    )
+
+
+def test_the_import_command_says_in_french_what_is_wrong(persons, tmp_path):
+    path = tmp_path / "bad.csv"
+    path.write_text(PERSONS_CSV.replace(",M,", ",X,", 1), encoding="utf-8")
+    with translation.override("fr"), pytest.raises(CommandError) as caught:
+        call_command(
+            "watchlist_import", "--format", "csv", "--list", "UN-SC", str(path), stderr=StringIO()
+        )
+    assert str(caught.value).endswith(
+        "Fichier bad.csv, ligne 2, colonne sex : le sexe doit être M, F ou vide."
+    )
+    assert str(tmp_path) not in str(caught.value)
+    assert not ListedPerson.objects.exists()
 
 
 def test_screening_finds_a_listed_person_and_a_listed_document(persons, documents):

@@ -806,8 +806,10 @@ def test_a_malformed_file_leaves_the_list_as_it_was_and_says_why(client, manager
     assert response.status_code == 200
     assert body.lstrip().startswith('<form id="import-form"')
     [error] = response.context["form"].non_field_errors()
-    assert error.startswith("Nothing was imported: persons.csv:")
-    assert "bmis-import-" not in error  # the file is named, not where it was kept
+    assert error == (
+        "Nothing was imported: File persons.csv, line 3, column birth_dates: “1975-13” is not a "
+        "date in the form YYYY, YYYY-MM or YYYY-MM-DD."
+    )
     assert version("HT-WANTED") == 2
     assert set(
         ListedPerson.objects.filter(is_active=True).values_list("source_ref", flat=True)
@@ -818,6 +820,30 @@ def test_a_malformed_file_leaves_the_list_as_it_was_and_says_why(client, manager
         "HT-2024-0004",
     }
     assert AuditEvent.objects.filter(action="watchlist.imported").count() == 1
+
+
+def test_a_malformed_file_is_named_as_chosen_in_the_managers_language(
+    client, watchlist_manager, wanted
+):
+    watchlist_manager.language = "es"
+    watchlist_manager.save(update_fields=["language"])
+    good = (DATA / "persons.csv").read_text(encoding="utf-8-sig")
+    client.force_login(watchlist_manager)
+    response = client.post(
+        url("list_import", "HT-WANTED"),
+        {
+            "format": "csv",
+            "files": upload("Lista nacional (v2).csv", good.replace("HTI", "HTX").encode()),
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors() == [
+        "No se importó nada: Archivo Lista nacional (v2).csv, línea 2, columna nationalities: "
+        "“HTX” no es un código de país alfa-3 u OACI."
+    ]
+    assert "bmis-import-" not in response.content.decode()  # not where the upload was kept
+    assert not ListedPerson.objects.exists()
+    assert version("HT-WANTED") == 1
 
 
 @pytest.mark.parametrize(
