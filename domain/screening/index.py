@@ -9,9 +9,10 @@ Tokens lead to names through postings, names to entries through arrays.
 
 Which names are looked at, cheapest test first:
 
-* postings are filed by the birth year of the name's entry, so a traveller born in 1975 reads
-  only the names of entries born 1974-1976, undated, or holding a document number (the others
-  disagree on the date, which alone keeps a perfect name under any usual threshold: `_years`);
+* postings are filed by the birth date of the name's entry, so a traveller born on 1975-03-12
+  reads only the names of entries born that day, in 1975 where the list gives only the year or
+  month, on 1975-12-03 or a year off, undated or holding a document number: the others disagree
+  on the date, which alone keeps a perfect name under any usual threshold (`_classes`);
 * a name is a candidate when it holds tokens of a set of the traveller's parts whose letters
   could score enough (`_enough`: a pair of common given names that leaves the surname unmatched
   does not), or when it has a single part, or holds a compound of two;
@@ -53,10 +54,12 @@ from domain.screening.evidence import (
 from domain.screening.names import Form, How, keys, metaphone, similarity, tokens
 from domain.screening.values import Explanation, Hit, NameMatch, PartMatch, Traveller
 
-VERSION: Final = 2
+VERSION: Final = 3
 TOKEN_FLOOR: Final = 0.7  # a pair of parts less similar than this does not count at all
 SPARSE: Final = 5000  # names one traveller's part may lead to when no second part narrows them
 FEW_TOKENS: Final = 24  # tokens found for a part below which each is scored in Python
+UNDATED: Final = 0  # postings of entries without a birth date are filed under this date
+DOCUMENTED: Final = 1  # and those of entries with a document number under this one too
 MANY_PARTS: Final = 8  # parts beyond which every pair of them leads to candidates
 SEXES: Final = ("", "M", "F")
 
@@ -72,7 +75,7 @@ class NameIndex:
         self.key_table = array("Q")
         self.posting_offsets = array("I", [0])
         self.postings = array("I")
-        self.posting_years = array("H")  # the birth year each posting is filed under
+        self.posting_dates = array("I")  # the birth date each posting is filed under
         self.single: dict[int, list[int]] = {}  # token → names that are that token alone
         self.name_offsets = array("I", [0])
         self.name_tokens = array("I")
@@ -178,32 +181,32 @@ class NameIndex:
                 table.append(zlib.crc32(key.encode()) << 32 | token)
         table.sort()
         self.key_table = array("Q", table)
-        # Postings: per token, its names ordered by their entry's birth year (0 for an entry
-        # without a birth date or with a document number, which no date rules out), so that a
-        # traveller's birth year reads just its slice.
-        years = [
-            sorted({value // 10000 for value in self.dates[start:end]})
+        # Postings: per token, its names ordered by their entry's birth date (YYYYMMDD, 00 where
+        # unknown), UNDATED for an entry without one, and again under DOCUMENTED for an entry
+        # with a document number: a traveller's date reads only the slices it may agree with.
+        filed_under = [
+            sorted(set(self.dates[start:end])) or [UNDATED]
             for start, end in zip(self.date_offsets, self.date_offsets[1:], strict=False)
         ]
         for entry in self.documents:
-            years[entry] = [0, *years[entry]]
+            filed_under[entry] = [DOCUMENTED, *filed_under[entry]]
         rows = []
         for name in range(len(self.name_entry)):
             start, end = self.name_offsets[name], self.name_offsets[name + 1]
             if end - start == 1:
                 self.single.setdefault(self.name_tokens[start], []).append(name)
-            for year in years[self.name_entry[name]] or (0,):
+            for date in filed_under[self.name_entry[name]]:
                 for token in set(self.name_tokens[start:end]):
-                    rows.append((token << 16 | year) << 32 | name)
+                    rows.append((token << 32 | date) << 32 | name)
         rows.sort()
         counts = [0] * (len(self.vocabulary) + 1)
         for row in rows:
-            counts[(row >> 48) + 1] += 1
+            counts[(row >> 64) + 1] += 1
         for token in range(len(self.vocabulary)):
             counts[token + 1] += counts[token]
         self.posting_offsets = array("I", counts)
         self.postings = array("I", [row & 0xFFFFFFFF for row in rows])
-        self.posting_years = array("H", [row >> 32 & 0xFFFF for row in rows])
+        self.posting_dates = array("I", [row >> 32 & 0xFFFFFFFF for row in rows])
 
     def _forms(self, token: int) -> tuple[Form, ...]:
         return self.other_forms.get(token) or (Form(self.vocabulary[token], "latin"),)
@@ -268,21 +271,20 @@ class NameIndex:
         return kept
 
     def _names(
-        self, forms: tuple[Form, ...], prefix: int, years: tuple[int, int] | None
+        self, forms: tuple[Form, ...], prefix: int, slices: tuple[tuple[int, int], ...] | None
     ) -> frozenset[int]:
-        """Return the names holding a token the part may be; born in `years` (first, last),
-        undated or holding a document number, when `years` is given."""
+        """Return the names holding a token the part may be, filed under a date of `slices`
+        (first, last: see `_slices`), or under any when `slices` is None."""
         names: set[int] = set()
-        offsets, postings, filed = self.posting_offsets, self.postings, self.posting_years
+        offsets, postings, filed = self.posting_offsets, self.postings, self.posting_dates
         for token in self._matches(forms, prefix):
             start, end = offsets[token], offsets[token + 1]
-            if years is None:
+            if slices is None:
                 names.update(postings[start:end])
                 continue
-            undated = bisect_right(filed, 0, start, end)
-            names.update(postings[start:undated])
-            first = bisect_left(filed, years[0], undated, end)
-            names.update(postings[first : bisect_right(filed, years[1], first, end)])
+            for first, last in slices:
+                low = bisect_left(filed, first, start, end)
+                names.update(postings[low : bisect_right(filed, last, low, end)])
         return frozenset(names)
 
     def search(self, traveller: Traveller, threshold: float = 0.8, limit: int = 20) -> list[Hit]:
@@ -302,11 +304,11 @@ class NameIndex:
                 value *= SURNAME_MISSED
             return value
 
-        years = _years(traveller, threshold)
-        floor = threshold - _best_others(traveller)
-        candidates = self._candidates(units, parts, years, most, floor)
+        classes = _classes(traveller, threshold)
+        candidates = self._candidates(units, parts, classes, most)
+        every = _every(classes)
         sets = [
-            (self._names_of(unit.forms, unit.prefix, years), unit.consumes)
+            (self._names_of(unit.forms, unit.prefix, every), unit.consumes)
             for unit in units
             if unit.matches
         ]
@@ -419,41 +421,47 @@ class NameIndex:
         self,
         units: list[Unit],
         parts: int,
-        years: tuple[int, int] | None,
+        classes: list[tuple[tuple[tuple[int, int], ...] | None, float]],
         most: Callable[[set[int]], float],
-        floor: float,
     ) -> set[int]:
-        """Return the names that may score `floor` or more on the name alone (see `most`).
+        """Return the names that may score enough (see `most`).
 
-        A name is looked at when it holds tokens of a set of the traveller's parts that could
-        reach the floor, so pairs of common parts (MUHAMMAD MOHAMMED) that leave the surname
-        unmatched lead nowhere; or when it is a single part, or a compound, or the only lead.
+        `classes` are the slices of birth dates the names are read from, each with the least
+        the name alone must score there (`_classes`). A name is looked at when it holds tokens
+        of a set of the traveller's parts that could reach that floor, so pairs of common parts
+        (MUHAMMAD MOHAMMED) that leave the surname unmatched lead nowhere; or when it is a
+        single part, or a compound, or the only lead.
         """
-        blocks: dict[str, tuple[frozenset[int], set[int]]] = {}  # JEAN JEAN: one JEAN leads
+        # Parts that lead nowhere by themselves (initials, short truncations) may still pair.
+        leading = []
         for unit in units:
             short_cut = unit.prefix == 2 and unit.length < 4  # ANNA cut to AN leads anywhere
             if len(unit.consumes) == 1 and unit.length > 1 and unit.matches and not short_cut:
-                names = self._names_of(unit.forms, unit.prefix, years)
-                blocks.setdefault(unit.text, (names, set()))[1].update(unit.consumes)
-        # Parts that lead nowhere by themselves (initials, short truncations) may still pair.
+                leading.append(unit)
         free = {
             unit.consumes[0]
             for unit in units
-            if len(unit.consumes) == 1 and unit.matches and unit.text not in blocks
+            if len(unit.consumes) == 1 and unit.matches and unit not in leading
         }
-        ordered = sorted(blocks.values(), key=lambda block: len(block[0]))
         candidates: set[int] = set()
-        if len(ordered) >= 2:
-            for combination in _enough(ordered, free, most, floor):
-                names = ordered[combination[0]][0]
-                for i in combination[1:]:
-                    names = names & ordered[i][0]
-                candidates |= names
-        elif ordered and (parts == 1 or len(ordered[0][0]) <= SPARSE):
-            candidates |= ordered[0][0]
+        for slices, floor in classes:
+            blocks: dict[str, tuple[frozenset[int], set[int]]] = {}  # JEAN JEAN: one JEAN leads
+            for unit in leading:
+                names = self._names_of(unit.forms, unit.prefix, slices)
+                blocks.setdefault(unit.text, (names, set()))[1].update(unit.consumes)
+            ordered = sorted(blocks.values(), key=lambda block: len(block[0]))
+            if len(ordered) >= 2:
+                for combination in _enough(ordered, free, most, floor):
+                    names = ordered[combination[0]][0]
+                    for i in combination[1:]:
+                        names = names & ordered[i][0]
+                    candidates |= names
+            elif ordered and (parts == 1 or len(ordered[0][0]) <= SPARSE):
+                candidates |= ordered[0][0]
+        every = _every(classes)
         for unit in units:
             if len(unit.consumes) == 2:
-                candidates |= self._names_of(unit.forms, unit.prefix, years)
+                candidates |= self._names_of(unit.forms, unit.prefix, every)
             for token in unit.matches:
                 candidates.update(self.single.get(token, ()))
         return candidates
@@ -530,20 +538,55 @@ def _check(traveller: Traveller, threshold: float) -> None:
         raise TravellerError("threshold", "threshold")
 
 
-def _years(traveller: Traveller, threshold: float) -> tuple[int, int] | None:
-    """Return the birth years (first, last) of the entries a traveller may be, or None for any.
+def _classes(
+    traveller: Traveller, threshold: float
+) -> list[tuple[tuple[tuple[int, int], ...] | None, float]]:
+    """Return where to read names from: slices of the postings' birth dates, each with the least
+    a name must score on its name alone there to reach `threshold`.
 
-    An entry born in another year than the traveller's, give or take one, disagrees on the
-    birth date; when that alone keeps even a perfect name under the threshold, its names need
-    not be looked at. Entries without a birth date, or with a document number, always are.
+    An entry whose birth date disagrees with the traveller's loses DATE_EFFECTS["mismatch"];
+    when that alone keeps even a perfect name under the threshold, its names need not be read:
+    only the slices of dates that agree (`_date_slices`), of undated entries and, when the
+    traveller's document number could add to the score, of entries holding document numbers.
+    Otherwise (no date, a low threshold) every name is read: one class, slices None.
     """
-    if traveller.birth_date is None:
+    fields = NATIONALITY_EFFECTS["match"] if traveller.nationality else 0.0
+    fields += SEX_EFFECTS["match"] if traveller.sex else 0.0
+    date = traveller.birth_date
+    if date is None or 1 + DATE_EFFECTS["mismatch"] + fields >= threshold:
+        return [(None, threshold - _best_others(traveller))]
+    classes: list[tuple[tuple[tuple[int, int], ...] | None, float]] = [
+        (tuple(slices), threshold - DATE_EFFECTS[outcome] - fields)
+        for outcome, slices in _date_slices(evidence.pack(date)).items()
+    ]
+    classes.append((((UNDATED, UNDATED),), threshold - DATE_EFFECTS["unknown"] - fields))
+    if traveller.document_number:
+        classes.append((((DOCUMENTED, DOCUMENTED),), threshold - _best_others(traveller)))
+    return classes
+
+
+def _every(classes) -> tuple[tuple[int, int], ...] | None:
+    """Return every slice of `classes`, or None when they read every name."""
+    if classes[0][0] is None:
         return None
-    best = NATIONALITY_EFFECTS["match"] + SEX_EFFECTS["match"]
-    if 1 + DATE_EFFECTS["mismatch"] + best >= threshold:
-        return None
-    year = traveller.birth_date.year
-    return (year - 1, year + 1)
+    return tuple(sorted({piece for slices, _ in classes for piece in slices}))
+
+
+def _date_slices(date: int) -> dict[str, list[tuple[int, int]]]:
+    """Return the packed birth dates (ranges first, last) that agree with a traveller's `date`,
+    by how they agree: every other date is a mismatch (evidence.date_outcome)."""
+    year, month, day = date // 10000 * 10000, date // 100 % 100, date % 100
+    found = {"near": [(date - 10000, date - 10000), (date + 10000, date + 10000)]}
+    if not month:
+        found["partial"] = [(year, year + 9999)]
+        return found
+    month_start = year + month * 100
+    found["partial"] = [(year, year + 99), (month_start, month_start + (0 if day else 99))]
+    if day:
+        found["match"] = [(date, date)]
+        if day <= 12 and day != month:
+            found["swapped"] = [(year + day * 100 + month,) * 2]
+    return found
 
 
 def _best_others(traveller: Traveller) -> float:

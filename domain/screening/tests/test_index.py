@@ -13,6 +13,8 @@ from domain.screening import (
     Traveller,
     TravellerError,
 )
+from domain.screening.evidence import date_outcome, pack
+from domain.screening.index import _date_slices
 
 ENTRIES = [
     PersonEntry(
@@ -203,3 +205,20 @@ def test_it_refuses_what_it_cannot_screen(index, traveller, threshold, code, fie
     with pytest.raises(TravellerError) as error:
         index.search(traveller, threshold)
     assert (error.value.code, error.value.field) == (code, field)
+
+
+def test_the_date_slices_hold_exactly_the_dates_that_agree():
+    """A traveller's birth date reads the postings of the dates that agree with it, and only
+    those: every other date is a mismatch (evidence.date_outcome), whatever either side omits."""
+    dates = [
+        pack(PartialDate(year, month, day))
+        for year in (1974, 1975, 1976, 1977)
+        for month, day in [(None, None), *[(m, None) for m in (3, 12)], (3, 12), (12, 3), (3, 3)]
+        + [(m, d) for m in (1, 3, 12) for d in (1, 3, 12, 28)]
+    ]
+    for mine in dates:
+        slices = _date_slices(mine)
+        for listed in dates:
+            outcome = date_outcome(mine, listed)
+            holding = [how for how, ranges in slices.items() for a, b in ranges if a <= listed <= b]
+            assert holding == ([] if outcome == "mismatch" else [outcome]), (mine, listed)
