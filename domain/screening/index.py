@@ -55,9 +55,11 @@ from domain.screening.names import Form, How, keys, metaphone, similarity, token
 from domain.screening.values import Explanation, Hit, NameMatch, PartMatch, Traveller
 
 VERSION: Final = 3
+Slices = tuple[tuple[int, int], ...]  # ranges (first, last) of packed birth dates
 TOKEN_FLOOR: Final = 0.7  # a pair of parts less similar than this does not count at all
 SPARSE: Final = 5000  # names one traveller's part may lead to when no second part narrows them
 FEW_TOKENS: Final = 24  # tokens found for a part below which each is scored in Python
+FEW_POSTINGS: Final = 32  # a token's postings below which they are not read by date
 UNDATED: Final = 0  # postings of entries without a birth date are filed under this date
 DOCUMENTED: Final = 1  # and those of entries with a document number under this one too
 MANY_PARTS: Final = 8  # parts beyond which every pair of them leads to candidates
@@ -271,21 +273,34 @@ class NameIndex:
         return kept
 
     def _names(
-        self, forms: tuple[Form, ...], prefix: int, slices: tuple[tuple[int, int], ...] | None
-    ) -> frozenset[int]:
-        """Return the names holding a token the part may be, filed under a date of `slices`
-        (first, last: see `_slices`), or under any when `slices` is None."""
-        names: set[int] = set()
+        self, forms: tuple[Form, ...], prefix: int, slices: tuple[Slices, ...] | None
+    ) -> tuple[frozenset[int], ...]:
+        """Return the names holding a token the part may be: per class of `slices` (`_classes`)
+        those filed under one of its dates, then all of these; or, where `slices` is None,
+        every such name, twice.
+
+        A token with few postings gives them all to every class, unread: a class may get names
+        it does not hold, which the search's bounds then weigh as any other.
+        """
         offsets, postings, filed = self.posting_offsets, self.postings, self.posting_dates
+        shared: set[int] = set()
+        found: list[set[int]] = [set() for _ in slices or ()]
         for token in self._matches(forms, prefix):
             start, end = offsets[token], offsets[token + 1]
-            if slices is None:
-                names.update(postings[start:end])
+            if slices is None or end - start <= FEW_POSTINGS:
+                shared.update(postings[start:end])
                 continue
-            for first, last in slices:
-                low = bisect_left(filed, first, start, end)
-                names.update(postings[low : bisect_right(filed, last, low, end)])
-        return frozenset(names)
+            for names, ranges in zip(found, slices, strict=True):
+                for first, last in ranges:
+                    low = bisect_left(filed, first, start, end)
+                    names.update(postings[low : bisect_right(filed, last, low, end)])
+        if slices is None:
+            every = frozenset(shared)
+            return every, every
+        return (
+            *(frozenset(shared.union(names)) for names in found),
+            frozenset(shared.union(*found)),
+        )
 
     def search(self, traveller: Traveller, threshold: float = 0.8, limit: int = 20) -> list[Hit]:
         """Return the entries the traveller may be, best first, scoring at least `threshold`."""
@@ -306,9 +321,9 @@ class NameIndex:
 
         classes = _classes(traveller, threshold)
         candidates = self._candidates(units, parts, classes, most)
-        every = _every(classes)
+        slices = _slices_of(classes)
         sets = [
-            (self._names_of(unit.forms, unit.prefix, every), unit.consumes)
+            (self._names_of(unit.forms, unit.prefix, slices)[-1], unit.consumes)
             for unit in units
             if unit.matches
         ]
@@ -421,7 +436,7 @@ class NameIndex:
         self,
         units: list[Unit],
         parts: int,
-        classes: list[tuple[tuple[tuple[int, int], ...] | None, float]],
+        classes: list[tuple[Slices | None, float]],
         most: Callable[[set[int]], float],
     ) -> set[int]:
         """Return the names that may score enough (see `most`).
@@ -444,10 +459,11 @@ class NameIndex:
             if len(unit.consumes) == 1 and unit.matches and unit not in leading
         }
         candidates: set[int] = set()
-        for slices, floor in classes:
+        slices = _slices_of(classes)
+        for position, (_, floor) in enumerate(classes):
             blocks: dict[str, tuple[frozenset[int], set[int]]] = {}  # JEAN JEAN: one JEAN leads
             for unit in leading:
-                names = self._names_of(unit.forms, unit.prefix, slices)
+                names = self._names_of(unit.forms, unit.prefix, slices)[position]
                 blocks.setdefault(unit.text, (names, set()))[1].update(unit.consumes)
             ordered = sorted(blocks.values(), key=lambda block: len(block[0]))
             if len(ordered) >= 2:
@@ -458,10 +474,9 @@ class NameIndex:
                     candidates |= names
             elif ordered and (parts == 1 or len(ordered[0][0]) <= SPARSE):
                 candidates |= ordered[0][0]
-        every = _every(classes)
         for unit in units:
             if len(unit.consumes) == 2:
-                candidates |= self._names_of(unit.forms, unit.prefix, every)
+                candidates |= self._names_of(unit.forms, unit.prefix, slices)[-1]
             for token in unit.matches:
                 candidates.update(self.single.get(token, ()))
         return candidates
@@ -538,9 +553,7 @@ def _check(traveller: Traveller, threshold: float) -> None:
         raise TravellerError("threshold", "threshold")
 
 
-def _classes(
-    traveller: Traveller, threshold: float
-) -> list[tuple[tuple[tuple[int, int], ...] | None, float]]:
+def _classes(traveller: Traveller, threshold: float) -> list[tuple[Slices | None, float]]:
     """Return where to read names from: slices of the postings' birth dates, each with the least
     a name must score on its name alone there to reach `threshold`.
 
@@ -555,7 +568,7 @@ def _classes(
     date = traveller.birth_date
     if date is None or 1 + DATE_EFFECTS["mismatch"] + fields >= threshold:
         return [(None, threshold - _best_others(traveller))]
-    classes: list[tuple[tuple[tuple[int, int], ...] | None, float]] = [
+    classes: list[tuple[Slices | None, float]] = [
         (tuple(slices), threshold - DATE_EFFECTS[outcome] - fields)
         for outcome, slices in _date_slices(evidence.pack(date)).items()
     ]
@@ -565,11 +578,11 @@ def _classes(
     return classes
 
 
-def _every(classes) -> tuple[tuple[int, int], ...] | None:
-    """Return every slice of `classes`, or None when they read every name."""
+def _slices_of(classes: list[tuple[Slices | None, float]]) -> tuple[Slices, ...] | None:
+    """Return the slices of each class, or None when the one class reads every name."""
     if classes[0][0] is None:
         return None
-    return tuple(sorted({piece for slices, _ in classes for piece in slices}))
+    return tuple(slices for slices, _ in classes)
 
 
 def _date_slices(date: int) -> dict[str, list[tuple[int, int]]]:
