@@ -95,7 +95,7 @@ class WatchListForm(forms.Form):
         min_value=0.5,
         max_value=1,
         step_size=0.01,
-        initial=0.85,
+        initial=0.9,
         help_text=_(
             "The lowest score, from 0.5 to 1, that raises an alert. Lower finds more "
             "spellings and raises more false alerts."

@@ -56,7 +56,7 @@ class WatchList(SyncedModel):
     priority = models.CharField(
         _("priority"), max_length=10, choices=Priority.choices, default=Priority.NORMAL
     )
-    threshold = models.FloatField(_("alert threshold"), default=0.85)
+    threshold = models.FloatField(_("alert threshold"), default=0.9)
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
     version = models.PositiveIntegerField(_("version"), default=1)

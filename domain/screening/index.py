@@ -20,14 +20,17 @@ Which names are looked at, cheapest test first:
   and the most its name can score from the parts that lead to it, before the alignment
   (align.py), which reuses the token scores already computed: no string is compared per name.
 
-Every test is a bound on the score, so the hits are those a full scan with the same scoring
-would return.
+Each test is a bound on the score, so the hits are those a full scan with the same scoring would
+return; with one exception: the bound from the parts that lead to a name counts the traveller's
+other parts as unmatched, where the alignment may still pair them with an initial (J for JOHN) or
+a truncated part. A name whose score rests on such pairs, at the threshold's edge, can be missed.
 
 Memory: integers in `array`s and one UTF-8 blob for the texts an explanation shows, about 100
 bytes a name; no object per name or entry. Arrays pickle as bytes, so a worker process loads a
 pickled index in about a second, and workers forked after loading share it copy-on-write.
 """
 
+import heapq
 import zlib
 from array import array
 from bisect import bisect_left, bisect_right
@@ -330,27 +333,40 @@ class NameIndex:
         others = self._others(traveller)
         name_entry = self.name_entry
         best: dict[int, Hit] = {}
-        for name in candidates:
-            # The most this name could score, from which parts lead to it: cheap, and most
-            # candidates of a traveller with common names stop here.
+        # Once `limit` entries are held, a name must beat the last of them: names are read in
+        # the order of their entries, which also breaks ties, so one that could only equal it
+        # comes too late (unless its entry is held already: an entry's names are neighbours).
+        last = -1.0
+
+        def beaten(entry: int, most: float) -> bool:
+            most = min(1.0, most)
+            return most <= last and (entry not in best or most <= best[entry].score)
+
+        for name in sorted(candidates):
+            entry = name_entry[name]
+            if last >= 1.0 and entry not in best:
+                break  # JEAN JOSEPH without a birth date: the first `limit` namesakes are found
             # What the entry's birth date, nationality and sex add or take away: a namesake born
-            # another year stops here.
-            extra = others(name_entry[name])
-            if 1 + extra < threshold:
+            # another day stops here.
+            extra = others(entry)
+            if 1 + extra < threshold or beaten(entry, 1 + extra):
                 continue
+            # The most this name could score, from which parts lead to it.
             covered = {i for names, consumes in sets if name in names for i in consumes}
-            if most(covered) + extra < threshold:
+            bound = most(covered) + extra
+            if bound < threshold:  # not a bound for `beaten`: initials pair outside `covered`
                 continue
             start, end = self.name_offsets[name], self.name_offsets[name + 1]
             entry_tokens = self.name_tokens[start:end].tolist()
             texts = [self.vocabulary[token] for token in entry_tokens]
             alignment = align(units, parts, entry_tokens, texts, surname)
-            if alignment.score + extra < threshold:
+            if alignment.score + extra < threshold or beaten(entry, alignment.score + extra):
                 continue
             hit = self._hit(traveller, name, entry_tokens, alignment, units)
-            entry = hit.entry
             if hit.score >= threshold and (entry not in best or hit.score > best[entry].score):
                 best[entry] = hit
+                if len(best) >= limit:
+                    last = heapq.nlargest(limit, [held.score for held in best.values()])[-1]
         return sorted(best.values(), key=lambda hit: (-hit.score, hit.entry))[:limit]
 
     def _others(self, traveller: Traveller):

@@ -50,7 +50,7 @@ DEMO_LISTS = [
             "owner": "Démonstration OpenBMIS",
             "action": "refer",
             "priority": "high",
-            "threshold": 0.85,
+            "threshold": 0.9,
         },
         [
             {
