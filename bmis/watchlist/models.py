@@ -107,7 +107,11 @@ class ListedPerson(Entry):
         constraints = [
             models.UniqueConstraint(fields=["watchlist", "source_ref"], name="one_person_per_ref")
         ]
-        indexes = [models.Index(fields=["watchlist", "is_active"])]
+        indexes = [
+            models.Index(fields=["watchlist", "is_active"]),
+            # The entries changed since a screening index was built (bmis/watchlist/screening.py).
+            models.Index(fields=["watchlist", "updated_at"]),
+        ]
 
     def __str__(self) -> str:
         return self.primary_name
@@ -127,7 +131,11 @@ class ListedDocument(Entry):
         constraints = [
             models.UniqueConstraint(fields=["watchlist", "source_ref"], name="one_document_per_ref")
         ]
-        indexes = [models.Index(fields=["watchlist", "is_active"]), models.Index(fields=["number"])]
+        indexes = [
+            models.Index(fields=["watchlist", "is_active"]),
+            models.Index(fields=["watchlist", "updated_at"]),
+            models.Index(fields=["number"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.issuing_state} {self.number}"

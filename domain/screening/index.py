@@ -20,10 +20,10 @@ Which names are looked at, cheapest test first:
   and the most its name can score from the parts that lead to it, before the alignment
   (align.py), which reuses the token scores already computed: no string is compared per name.
 
-Each test is a bound on the score, so the hits are those a full scan with the same scoring would
-return; with one exception: the bound from the parts that lead to a name counts the traveller's
-other parts as unmatched, where the alignment may still pair them with an initial (J for JOHN) or
-a truncated part. A name whose score rests on such pairs, at the threshold's edge, can be missed.
+Each test is a bound on the score (parts the alignment may pair without a token leading there, an
+initial or a truncated part, count as matched), so among the candidates the hits are those a full
+scan with the same scoring would return. A name is a candidate only through the tokens of its
+parts: an initial or a truncated part pairs with the names other parts lead to.
 
 Memory: integers in `array`s and one UTF-8 blob for the texts an explanation shows, about 100
 bytes a name; no object per name or entry. Arrays pickle as bytes, so a worker process loads a
@@ -102,6 +102,7 @@ class NameIndex:
 
     def _caches(self) -> None:
         self._matches = lru_cache(maxsize=50_000)(self._match)
+        self._initials = frozenset(t for t, text in enumerate(self.vocabulary) if len(text) == 1)
         self._names_of = lru_cache(maxsize=256)(self._names)
 
     def __getstate__(self) -> dict:
@@ -127,6 +128,7 @@ class NameIndex:
                 raise EntryError("entry", "source_ref")
             index._add_entry(position, entry, parts_seen, nationality_ids)
         index._index_tokens()
+        index._caches()
         return index
 
     def _add_entry(self, position: int, entry: PersonEntry, parts_seen, nationality_ids) -> None:
@@ -342,6 +344,11 @@ class NameIndex:
             most = min(1.0, most)
             return most <= last and (entry not in best or most <= best[entry].score)
 
+        # Parts the alignment may pair without a token leading there: initials, a truncation.
+        loose = {
+            u.consumes[0] for u in units if len(u.consumes) == 1 and (u.length == 1 or u.prefix)
+        }
+        initials = self._initials
         for name in sorted(candidates):
             entry = name_entry[name]
             if last >= 1.0 and entry not in best:
@@ -351,12 +358,14 @@ class NameIndex:
             extra = others(entry)
             if 1 + extra < threshold or beaten(entry, 1 + extra):
                 continue
-            # The most this name could score, from which parts lead to it.
-            covered = {i for names, consumes in sets if name in names for i in consumes}
-            bound = most(covered) + extra
-            if bound < threshold:  # not a bound for `beaten`: initials pair outside `covered`
-                continue
+            # The most this name could score, from which parts lead to it (an initial of the
+            # entry's may pair with any part).
             start, end = self.name_offsets[name], self.name_offsets[name + 1]
+            if initials.isdisjoint(self.name_tokens[start:end]):
+                covered = {i for names, consumes in sets if name in names for i in consumes}
+                bound = most(covered | loose) + extra
+                if bound < threshold or beaten(entry, bound):
+                    continue
             entry_tokens = self.name_tokens[start:end].tolist()
             texts = [self.vocabulary[token] for token in entry_tokens]
             alignment = align(units, parts, entry_tokens, texts, surname)
@@ -472,7 +481,8 @@ class NameIndex:
         free = {
             unit.consumes[0]
             for unit in units
-            if len(unit.consumes) == 1 and unit.matches and unit not in leading
+            if len(unit.consumes) == 1
+            and ((unit.matches and unit not in leading) or unit.length == 1 or unit.prefix)
         }
         candidates: set[int] = set()
         slices = _slices_of(classes)
