@@ -807,7 +807,7 @@ def test_a_malformed_file_leaves_the_list_as_it_was_and_says_why(client, manager
     assert body.lstrip().startswith('<form id="import-form"')
     [error] = response.context["form"].non_field_errors()
     assert error == (
-        "Nothing was imported: File persons.csv, line 3, column birth_dates: “1975-13” is not a "
+        "Nothing was imported. File persons.csv, line 3, column birth_dates: “1975-13” is not a "
         "date in the form YYYY, YYYY-MM or YYYY-MM-DD."
     )
     assert version("HT-WANTED") == 2
@@ -838,7 +838,7 @@ def test_a_malformed_file_is_named_as_chosen_in_the_managers_language(
     )
     assert response.status_code == 200
     assert response.context["form"].non_field_errors() == [
-        "No se importó nada: Archivo Lista nacional (v2).csv, línea 2, columna nationalities: "
+        "No se importó nada. Archivo Lista nacional (v2).csv, línea 2, columna nationalities: "
         "“HTX” no es un código de país alfa-3 u OACI."
     ]
     assert "bmis-import-" not in response.content.decode()  # not where the upload was kept

@@ -504,7 +504,7 @@ def list_import(request: HttpRequest, code: str) -> HttpResponse:
                 request, watchlist, form.cleaned_data["format"], form.cleaned_data["files"]
             )
         except services.ImportFailed as exc:
-            form.add_error(None, _("Nothing was imported: %(reason)s") % {"reason": exc.message})
+            form.add_error(None, _("Nothing was imported. %(reason)s") % {"reason": exc.message})
         else:
             messages.success(request, import_summary(watchlist, result))
             if result.skipped:

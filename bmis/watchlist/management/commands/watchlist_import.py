@@ -62,7 +62,8 @@ class Command(BaseCommand):
                 actor=None, watchlist=watchlist, format=format, paths=paths, progress=progress
             )
         except ImportFailed as exc:
-            raise CommandError(f"Nothing was imported: {exc.message}") from None
+            reason = {"reason": exc.message}
+            raise CommandError(_("Nothing was imported. %(reason)s") % reason) from None
         finally:
             if bar is not None:
                 bar.close()
