@@ -54,7 +54,16 @@ from domain.screening.evidence import (
     SEX_EFFECTS,
     date_outcome,
 )
-from domain.screening.names import Form, How, keys, metaphone, similarity, tokens
+from domain.screening.names import (
+    INITIAL,
+    PREFIX_TRUNCATED,
+    Form,
+    How,
+    keys,
+    metaphone,
+    similarity,
+    tokens,
+)
 from domain.screening.values import Explanation, Hit, NameMatch, PartMatch, Traveller
 
 VERSION: Final = 3
@@ -65,6 +74,7 @@ FEW_TOKENS: Final = 24  # tokens found for a part below which each is scored in 
 FEW_POSTINGS: Final = 32  # a token's postings below which they are not read by date
 UNDATED: Final = 0  # postings of entries without a birth date are filed under this date
 DOCUMENTED: Final = 1  # and those of entries with a document number under this one too
+CROWD: Final = 1000  # candidates of a class past which those paired too weakly are dropped
 MANY_PARTS: Final = 8  # parts beyond which every pair of them leads to candidates
 SEXES: Final = ("", "M", "F")
 
@@ -104,6 +114,7 @@ class NameIndex:
         self._matches = lru_cache(maxsize=50_000)(self._match)
         self._initials = frozenset(t for t, text in enumerate(self.vocabulary) if len(text) == 1)
         self._names_of = lru_cache(maxsize=256)(self._names)
+        self._initial_names: frozenset[int] | None = None
 
     def __getstate__(self) -> dict:
         return {k: v for k, v in self.__dict__.items() if not k.startswith("_")}
@@ -278,34 +289,39 @@ class NameIndex:
         return kept
 
     def _names(
-        self, forms: tuple[Form, ...], prefix: int, slices: tuple[Slices, ...] | None
+        self,
+        forms: tuple[Form, ...],
+        prefix: int,
+        slices: tuple[Slices, ...] | None,
+        floors: tuple[float, ...] | None = None,
     ) -> tuple[frozenset[int], ...]:
         """Return the names holding a token the part may be: per class of `slices` (`_classes`)
         those filed under one of its dates, then all of these; or, where `slices` is None,
-        every such name, twice.
+        every such name, twice. Given `floors` (one a class), only the tokens the part is at
+        least that similar to lead to a class's names, and the last of all is left out.
 
         A token with few postings gives them all to every class, unread: a class may get names
         it does not hold, which the search's bounds then weigh as any other.
         """
         offsets, postings, filed = self.posting_offsets, self.postings, self.posting_dates
-        shared: set[int] = set()
-        found: list[set[int]] = [set() for _ in slices or ()]
-        for token in self._matches(forms, prefix):
+        classes = range(len(slices) if slices is not None else 1)
+        shared: set[int] = set()  # names every class gets, when there are no floors
+        found: list[set[int]] = [set() for _ in classes]
+        for token, (score, _) in self._matches(forms, prefix).items():
+            reading = classes if floors is None else [c for c in classes if score >= floors[c]]
             start, end = offsets[token], offsets[token + 1]
             if slices is None or end - start <= FEW_POSTINGS:
-                shared.update(postings[start:end])
+                for names in [shared] if floors is None else (found[c] for c in reading):
+                    names.update(postings[start:end])
                 continue
-            for names, ranges in zip(found, slices, strict=True):
-                for first, last in ranges:
+            for c in reading:
+                for first, last in slices[c]:
                     low = bisect_left(filed, first, start, end)
-                    names.update(postings[low : bisect_right(filed, last, low, end)])
-        if slices is None:
-            every = frozenset(shared)
-            return every, every
-        return (
-            *(frozenset(shared.union(names)) for names in found),
-            frozenset(shared.union(*found)),
-        )
+                    found[c].update(postings[low : bisect_right(filed, last, low, end)])
+        per_class = tuple(frozenset(shared.union(names)) for names in found)
+        if floors is not None or slices is None:
+            return per_class if floors is not None else (per_class[0], per_class[0])
+        return (*per_class, frozenset(shared.union(*found)))
 
     def search(self, traveller: Traveller, threshold: float = 0.8, limit: int = 20) -> list[Hit]:
         """Return the entries the traveller may be, best first, scoring at least `threshold`."""
@@ -486,26 +502,68 @@ class NameIndex:
         }
         candidates: set[int] = set()
         slices = _slices_of(classes)
-        for position, (_, floor) in enumerate(classes):
+        floors = tuple(floor for _, floor in classes)
+        for position, floor in enumerate(floors):
             blocks: dict[str, tuple[frozenset[int], set[int]]] = {}  # JEAN JEAN: one JEAN leads
             for unit in leading:
                 names = self._names_of(unit.forms, unit.prefix, slices)[position]
                 blocks.setdefault(unit.text, (names, set()))[1].update(unit.consumes)
             ordered = sorted(blocks.values(), key=lambda block: len(block[0]))
+            found: set[int] | frozenset[int] = set()
             if len(ordered) >= 2:
                 for combination in _enough(ordered, free, most, floor):
                     names = ordered[combination[0]][0]
                     for i in combination[1:]:
                         names = names & ordered[i][0]
-                    candidates |= names
+                    found |= names
             elif ordered and (parts == 1 or len(ordered[0][0]) <= SPARSE):
-                candidates |= ordered[0][0]
+                found = ordered[0][0]
+            candidates |= self._paired_well(units, found, slices, floors, position)
         for unit in units:
             if len(unit.consumes) == 2:
                 candidates |= self._names_of(unit.forms, unit.prefix, slices)[-1]
             for token in unit.matches:
                 candidates.update(self.single.get(token, ()))
         return candidates
+
+    def _paired_well(
+        self,
+        units: list[Unit],
+        names: set[int] | frozenset[int],
+        slices: tuple[Slices, ...] | None,
+        floors: tuple[float, ...],
+        position: int,
+    ) -> set[int] | frozenset[int]:
+        """Return the names of a class that pair some part of the traveller's at its floor.
+
+        A name's score is a mean of its pairs' similarities, lessened by what is left over: it
+        reaches the floor only if one pair does. A pair is a token the part matches (`_names`
+        with floors), an initial (INITIAL) or a short part the zone cut (PREFIX_TRUNCATED):
+        where these could reach the floor, names holding initials, or all, are kept. So WANG
+        FANG without a birth date does not lead to every TANG YANG of the list.
+        """
+        floor = floors[position]
+        cut_short = any(u.prefix == 2 and u.length < 4 for u in units if len(u.consumes) == 1)
+        if len(names) < CROWD or (cut_short and floor <= PREFIX_TRUNCATED):
+            return names
+        if floor <= INITIAL and any(unit.length == 1 for unit in units):
+            return names
+        kept = set()
+        for unit in units:
+            if unit.matches:
+                kept |= names & self._names_of(unit.forms, unit.prefix, slices, floors)[position]
+        if floor <= INITIAL:
+            kept |= names & self._with_initials()
+        return kept
+
+    def _with_initials(self) -> frozenset[int]:
+        """Return the names holding an initial (J for JOHN), read from the postings once."""
+        if self._initial_names is None:
+            offsets, postings = self.posting_offsets, self.postings
+            self._initial_names = frozenset().union(
+                *(postings[offsets[t] : offsets[t + 1]] for t in self._initials)
+            )
+        return self._initial_names
 
     def _hit(self, traveller, name, entry_tokens, alignment: Alignment, units) -> Hit:
         entry = self.name_entry[name]

@@ -1,6 +1,7 @@
 """Searching the name index: every kind of variation a name goes through, and the evidence."""
 
 import pickle
+import random
 
 import pytest
 
@@ -13,6 +14,7 @@ from domain.screening import (
     Traveller,
     TravellerError,
 )
+from domain.screening import index as index_module
 from domain.screening.evidence import date_outcome, pack
 from domain.screening.index import _date_slices
 
@@ -222,3 +224,51 @@ def test_the_date_slices_hold_exactly_the_dates_that_agree():
             outcome = date_outcome(mine, listed)
             holding = [how for how, ranges in slices.items() for a, b in ranges if a <= listed <= b]
             assert holding == ([] if outcome == "mismatch" else [outcome]), (mine, listed)
+
+
+def test_dropping_the_names_of_a_crowd_that_pair_too_weakly_loses_no_hit(monkeypatch):
+    """Among many namesakes (WANG FANG, TANG YANG, W FANG…), the names none of whose pairs could
+    reach a class's floor are dropped before they are weighed (NameIndex._paired_well); the
+    hits are those found when every candidate is weighed, at every threshold and for every
+    kind of traveller: initials, a name cut short in the zone, a compound, no birth date."""
+    rng = random.Random(7)
+    parts = ["WANG", "FANG", "TANG", "YANG", "FENG", "ZHANG", "WEI", "WAN", "W", "F", "FANGWEI"]
+    dates = [(), (PartialDate(1954, 6, 13),), (PartialDate(1954),), (PartialDate(1955, 6, 13),)]
+    entries = [
+        PersonEntry(
+            f"E{i}",
+            tuple(Name(" ".join(rng.sample(parts, rng.choice((1, 2, 2, 3))))) for _ in range(2)),
+            birth_dates=rng.choice(dates),
+            nationalities=rng.choice(((), ("CHN",), ("FRA",))),
+            sex=rng.choice(("", "M", "F")),
+        )
+        for i in range(600)
+    ]
+    index = NameIndex.build(entries)
+    travellers = [
+        Traveller(surname, given, date, nationality, sex, name_truncated=cut)
+        for surname, given, cut in [
+            ("WANG", "FANG", False),
+            ("FANG", "WANG", False),
+            ("TANG", "W", False),
+            ("WANG", "FA", True),
+            ("WANG", "FANGW", True),
+            ("FANGWEI", "", False),
+            ("ZHANG", "WEI YANG", False),
+        ]
+        for date in (None, PartialDate(1954, 6, 13), PartialDate(1954))
+        for nationality, sex in (("", ""), ("CHN", "M"))
+    ]
+
+    def hits(crowd, threshold):
+        monkeypatch.setattr(index_module, "CROWD", crowd)
+        fresh = pickle.loads(pickle.dumps(index))  # without the other run's caches
+        return [
+            [(hit.entry, hit.score) for hit in fresh.search(traveller, threshold)]
+            for traveller in travellers
+        ]
+
+    for threshold in (0.75, 0.85, 0.9, 0.95):
+        weighed_all = hits(10**9, threshold)
+        assert any(weighed_all)
+        assert hits(0, threshold) == weighed_all, threshold
