@@ -46,6 +46,7 @@ from domain.screening import (  # noqa: E402
     Traveller,
     sources,
 )
+from domain.screening.collector import collector_paused  # noqa: E402
 from domain.screening.evidence import date_outcome, pack  # noqa: E402
 from domain.screening.names import tokens  # noqa: E402
 
