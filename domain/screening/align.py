@@ -10,6 +10,7 @@ letters left without a partner on each side (a missing, extra or different middl
 (SURNAME_MISSED). Written here: rapidfuzz compares strings, not sets of name parts with these rules.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Final
 
@@ -89,6 +90,69 @@ def align(
     if surname and used_traveller.isdisjoint(surname):
         score *= SURNAME_MISSED
     return Alignment(min(1.0, score), tuple(pairs))
+
+
+def bounding(
+    units: list[Unit], parts: int, surname: frozenset[int]
+) -> Callable[[list[int], list[str]], float]:
+    """Return a function of an entry name's tokens and texts giving at least what `align` would
+    score them, at a fraction of its cost: a bound to skip names with.
+
+    Each part, the traveller's or the entry's, is either paired, costing the mean its letters
+    times (1 - the similarity) over the pairs' letters, or left over, costing LEFT_OVER times
+    its share of its side's letters. Whichever it is, it costs at least the less of the two,
+    taken at the best similarity it has with any part of the other side, over all the letters of
+    both sides. With a mean short by `a` and a share `b` left over, the score (1 - a)(1 - b)
+    is at most (1 - m/2)² where m, the sum of those least costs, is at most a + b.
+    """
+    singles = [(unit.consumes[0], unit.length) for unit in units if len(unit.consumes) == 1]
+    letters = sum(length for _, length in singles)
+    matching = [(unit.matches, unit.consumes) for unit in units if unit.matches]
+    loose = [unit for unit in units if unit.length == 1 or unit.prefix]
+
+    def most(entry: list[int], texts: list[str]) -> float:
+        entry_letters = sum(map(len, texts))
+        both = letters + entry_letters
+        best = [0.0] * parts  # per position of the traveller's parts
+        cost = 0.0
+        for token, text in zip(entry, texts, strict=True):
+            top = 0.0
+            for matches, consumes in matching:
+                found = matches.get(token)
+                if found is not None:
+                    score = found[0]
+                    top = score if score > top else top
+                    for i in consumes:
+                        if score > best[i]:
+                            best[i] = score
+            # The rules `align` applies where no token leads, counted wherever they could.
+            for unit in units if len(text) == 1 else loose:
+                if (unit.length == 1 or len(text) == 1) and unit.text[0] == text[0]:
+                    score = INITIAL
+                elif _cut_short(unit, text):
+                    score = PREFIX_TRUNCATED if unit.prefix == 2 else PREFIX
+                else:
+                    continue
+                top = score if score > top else top
+                for i in unit.consumes:
+                    if score > best[i]:
+                        best[i] = score
+            paired, left = len(text) * (1 - top) / both, LEFT_OVER * len(text) / entry_letters
+            cost += paired if paired < left else left
+        for i, length in singles:
+            paired, left = length * (1 - best[i]) / both, LEFT_OVER * length / letters
+            cost += paired if paired < left else left
+        found = {i for i, value in enumerate(best) if value}
+        if not found:
+            return 0.0
+        score = (1 - cost / 2) ** 2
+        if len(found) == 1 and max(parts, len(entry)) > 1:
+            score *= SINGLE_PART
+        if surname and found.isdisjoint(surname):
+            score *= SURNAME_MISSED
+        return min(1.0, score)
+
+    return most
 
 
 def _cut_short(unit: Unit, text: str) -> bool:

@@ -43,7 +43,14 @@ from rapidfuzz import process
 from rapidfuzz.distance import Indel
 
 from domain.screening import evidence
-from domain.screening.align import LEFT_OVER, SURNAME_MISSED, Alignment, Unit, align
+from domain.screening.align import (
+    LEFT_OVER,
+    SURNAME_MISSED,
+    Alignment,
+    Unit,
+    align,
+    bounding,
+)
 from domain.screening.documents import canonical, normalise
 from domain.screening.entries import PartialDate, PersonEntry
 from domain.screening.errors import EntryError, IndexFormatError, TravellerError
@@ -365,6 +372,7 @@ class NameIndex:
             u.consumes[0] for u in units if len(u.consumes) == 1 and (u.length == 1 or u.prefix)
         }
         initials = self._initials
+        aligned_most = bounding(units, parts, surname)
         for name in sorted(candidates):
             entry = name_entry[name]
             if last >= 1.0 and entry not in best:
@@ -384,6 +392,9 @@ class NameIndex:
                     continue
             entry_tokens = self.name_tokens[start:end].tolist()
             texts = [self.vocabulary[token] for token in entry_tokens]
+            bound = aligned_most(entry_tokens, texts) + extra
+            if bound < threshold or beaten(entry, bound):
+                continue
             alignment = align(units, parts, entry_tokens, texts, surname)
             if alignment.score + extra < threshold or beaten(entry, alignment.score + extra):
                 continue
