@@ -12,44 +12,49 @@ Which names are looked at, cheapest test first:
 * postings are filed by the birth date of the name's entry, so a traveller born on 1975-03-12
   reads only the names of entries born that day, in 1975 where the list gives only the year or
   month, on 1975-12-03 or a year off, undated or holding a document number: the others disagree
-  on the date, which alone keeps a perfect name under any usual threshold (`_classes`);
+  on the date, which alone keeps a perfect name under any usual threshold (`_classes`). The
+  postings of all the tokens a part may be are read at once, by one sorted key of token and
+  date (sieve.Arrays.read), as sorted arrays of names;
 * a name is a candidate when it holds tokens of a set of the traveller's parts whose letters
   could score enough (`_enough`: a pair of common given names that leaves the surname unmatched
-  does not), or when it has a single part, or holds a compound of two;
-* per candidate, the most its entry's birth date, nationality and sex can add (`_others`, exact)
-  and the most its name can score from the parts that lead to it, before the alignment
-  (align.py), which reuses the token scores already computed: no string is compared per name.
+  does not), or when it has a single part, or holds a compound of two; in a crowd, only if one
+  of its parts could pair at the floor (`_paired_well`);
+* for all candidates at once, on arrays (sieve.py): the most its entry's birth date,
+  nationality and sex can add, exactly, and the most its name could score from the best
+  similarity each of its parts has with the traveller's (align.bounding);
+* the few names left are aligned (align.py), reusing the token scores already computed: no
+  string is compared per name.
 
-Each test is a bound on the score (parts the alignment may pair without a token leading there, an
-initial or a truncated part, count as matched), so among the candidates the hits are those a full
-scan with the same scoring would return. A name is a candidate only through the tokens of its
-parts: an initial or a truncated part pairs with the names other parts lead to.
+Each test is a bound on the score, so among the candidates the hits are those a full scan with
+the same scoring would return. A name is a candidate only through the tokens of its parts: an
+initial or a truncated part pairs with the names other parts lead to.
 
 Memory: integers in `array`s and one UTF-8 blob for the texts an explanation shows, about 100
-bytes a name; no object per name or entry. Arrays pickle as bytes, so a worker process loads a
+bytes a name, and the sieve's key of the postings (8 bytes each, made when the index is built or
+loaded); no object per name or entry. Arrays pickle as bytes, so a worker process loads a
 pickled index in about a second, and workers forked after loading share it copy-on-write.
 """
 
 import heapq
 import zlib
 from array import array
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from collections.abc import Callable, Iterable
 from functools import lru_cache
 from itertools import combinations
 from typing import Final
 
+import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import Indel
 
-from domain.screening import evidence
+from domain.screening import evidence, sieve
 from domain.screening.align import (
     LEFT_OVER,
     SURNAME_MISSED,
     Alignment,
     Unit,
     align,
-    bounding,
 )
 from domain.screening.documents import canonical, normalise
 from domain.screening.entries import PartialDate, PersonEntry
@@ -59,7 +64,6 @@ from domain.screening.evidence import (
     DOCUMENT_EFFECTS,
     NATIONALITY_EFFECTS,
     SEX_EFFECTS,
-    date_outcome,
 )
 from domain.screening.names import (
     INITIAL,
@@ -78,7 +82,6 @@ Slices = tuple[tuple[int, int], ...]  # ranges (first, last) of packed birth dat
 TOKEN_FLOOR: Final = 0.7  # a pair of parts less similar than this does not count at all
 SPARSE: Final = 5000  # names one traveller's part may lead to when no second part narrows them
 FEW_TOKENS: Final = 24  # tokens found for a part below which each is scored in Python
-FEW_POSTINGS: Final = 32  # a token's postings below which they are not read by date
 UNDATED: Final = 0  # postings of entries without a birth date are filed under this date
 DOCUMENTED: Final = 1  # and those of entries with a document number under this one too
 CROWD: Final = 1000  # candidates of a class past which those paired too weakly are dropped
@@ -121,7 +124,8 @@ class NameIndex:
         self._matches = lru_cache(maxsize=50_000)(self._match)
         self._initials = frozenset(t for t, text in enumerate(self.vocabulary) if len(text) == 1)
         self._names_of = lru_cache(maxsize=256)(self._names)
-        self._initial_names: frozenset[int] | None = None
+        self._initial_names: np.ndarray | None = None
+        self._arrays: sieve.Arrays | None = None  # made once the index is whole, not pickled
 
     def __getstate__(self) -> dict:
         return {k: v for k, v in self.__dict__.items() if not k.startswith("_")}
@@ -131,6 +135,7 @@ class NameIndex:
             raise IndexFormatError("version", "NameIndex")
         self.__dict__.update(state)
         self._caches()
+        self._arrays = sieve.Arrays(self)
 
     def __len__(self) -> int:
         return len(self.name_entry)
@@ -147,6 +152,7 @@ class NameIndex:
             index._add_entry(position, entry, parts_seen, nationality_ids)
         index._index_tokens()
         index._caches()
+        index._arrays = sieve.Arrays(index)
         return index
 
     def _add_entry(self, position: int, entry: PersonEntry, parts_seen, nationality_ids) -> None:
@@ -301,34 +307,25 @@ class NameIndex:
         prefix: int,
         slices: tuple[Slices, ...] | None,
         floors: tuple[float, ...] | None = None,
-    ) -> tuple[frozenset[int], ...]:
-        """Return the names holding a token the part may be: per class of `slices` (`_classes`)
-        those filed under one of its dates, then all of these; or, where `slices` is None,
-        every such name, twice. Given `floors` (one a class), only the tokens the part is at
-        least that similar to lead to a class's names, and the last of all is left out.
-
-        A token with few postings gives them all to every class, unread: a class may get names
-        it does not hold, which the search's bounds then weigh as any other.
-        """
-        offsets, postings, filed = self.posting_offsets, self.postings, self.posting_dates
-        classes = range(len(slices) if slices is not None else 1)
-        shared: set[int] = set()  # names every class gets, when there are no floors
-        found: list[set[int]] = [set() for _ in classes]
-        for token, (score, _) in self._matches(forms, prefix).items():
-            reading = classes if floors is None else [c for c in classes if score >= floors[c]]
-            start, end = offsets[token], offsets[token + 1]
-            if slices is None or end - start <= FEW_POSTINGS:
-                for names in [shared] if floors is None else (found[c] for c in reading):
-                    names.update(postings[start:end])
-                continue
-            for c in reading:
-                for first, last in slices[c]:
-                    low = bisect_left(filed, first, start, end)
-                    found[c].update(postings[low : bisect_right(filed, last, low, end)])
-        per_class = tuple(frozenset(shared.union(names)) for names in found)
-        if floors is not None or slices is None:
-            return per_class if floors is not None else (per_class[0], per_class[0])
-        return (*per_class, frozenset(shared.union(*found)))
+    ) -> tuple[np.ndarray, ...]:
+        """Return the names (sorted arrays) holding a token the part may be: per class of
+        `slices` (`_classes`) those filed under one of its dates, then all of these; or, where
+        `slices` is None, every such name, twice. Given `floors` (one a class), only the tokens
+        the part is at least that similar to lead to a class's names, and the last of all is
+        left out."""
+        arrays = self._sieve_arrays()
+        matches = self._matches(forms, prefix)
+        tokens = np.fromiter(matches, dtype=np.int64, count=len(matches))
+        scores = np.fromiter((score for score, _ in matches.values()), float, len(matches))
+        per_class = tuple(
+            arrays.read(tokens if floors is None else tokens[scores >= floors[c]], ranges)
+            for c, ranges in enumerate(slices or (None,))
+        )
+        if floors is not None:
+            return per_class
+        if slices is None:
+            return per_class[0], per_class[0]
+        return (*per_class, sieve.distinct(np.concatenate(per_class)))
 
     def search(self, traveller: Traveller, threshold: float = 0.8, limit: int = 20) -> list[Hit]:
         """Return the entries the traveller may be, best first, scoring at least `threshold`."""
@@ -349,14 +346,22 @@ class NameIndex:
 
         classes = _classes(traveller, threshold)
         candidates = self._candidates(units, parts, classes, most)
-        slices = _slices_of(classes)
-        sets = [
-            (self._names_of(unit.forms, unit.prefix, slices)[-1], unit.consumes)
+        if not len(candidates):
+            return []
+        # Every candidate's bounds at once (sieve.py): what its entry's other fields add, and
+        # the most its name could score; a name that cannot reach the threshold stops here.
+        arrays = self._sieve_arrays()
+        names = candidates
+        entries = arrays.name_entry[names].astype(np.int64)
+        extras = sieve.extras(arrays, entries, *self._fields(traveller))
+        prefixed = {
+            unit.text: arrays.starting_with(unit.text)
             for unit in units
-            if unit.matches
-        ]
-        others = self._others(traveller)
-        name_entry = self.name_entry
+            if unit.prefix and (unit.prefix == 2 or unit.length >= 4)
+        }
+        # A hair over the bound: numpy may add the same numbers in another order.
+        bounds = sieve.bounds(arrays, names, units, parts, surname, prefixed) + 1e-9
+        kept = (1 + extras >= threshold) & (bounds + extras >= threshold)
         best: dict[int, Hit] = {}
         # Once `limit` entries are held, a name must beat the last of them: names are read in
         # the order of their entries, which also breaks ties, so one that could only equal it
@@ -367,34 +372,20 @@ class NameIndex:
             most = min(1.0, most)
             return most <= last and (entry not in best or most <= best[entry].score)
 
-        # Parts the alignment may pair without a token leading there: initials, a truncation.
-        loose = {
-            u.consumes[0] for u in units if len(u.consumes) == 1 and (u.length == 1 or u.prefix)
-        }
-        initials = self._initials
-        aligned_most = bounding(units, parts, surname)
-        for name in sorted(candidates):
-            entry = name_entry[name]
+        for name, entry, extra, bound in zip(
+            names[kept].tolist(),
+            entries[kept].tolist(),
+            extras[kept].tolist(),
+            bounds[kept].tolist(),
+            strict=True,
+        ):
             if last >= 1.0 and entry not in best:
                 break  # JEAN JOSEPH without a birth date: the first `limit` namesakes are found
-            # What the entry's birth date, nationality and sex add or take away: a namesake born
-            # another day stops here.
-            extra = others(entry)
-            if 1 + extra < threshold or beaten(entry, 1 + extra):
+            if beaten(entry, 1 + extra) or beaten(entry, bound + extra):
                 continue
-            # The most this name could score, from which parts lead to it (an initial of the
-            # entry's may pair with any part).
             start, end = self.name_offsets[name], self.name_offsets[name + 1]
-            if initials.isdisjoint(self.name_tokens[start:end]):
-                covered = {i for names, consumes in sets if name in names for i in consumes}
-                bound = most(covered | loose) + extra
-                if bound < threshold or beaten(entry, bound):
-                    continue
             entry_tokens = self.name_tokens[start:end].tolist()
             texts = [self.vocabulary[token] for token in entry_tokens]
-            bound = aligned_most(entry_tokens, texts) + extra
-            if bound < threshold or beaten(entry, bound):
-                continue
             alignment = align(units, parts, entry_tokens, texts, surname)
             if alignment.score + extra < threshold or beaten(entry, alignment.score + extra):
                 continue
@@ -405,48 +396,21 @@ class NameIndex:
                     last = heapq.nlargest(limit, [held.score for held in best.values()])[-1]
         return sorted(best.values(), key=lambda hit: (-hit.score, hit.entry))[:limit]
 
-    def _others(self, traveller: Traveller):
-        """Return a function giving, per entry, the most its other fields add to a name's score.
-
-        Exact for birth date, nationality and sex (the effects evidence.py gives them), an upper
-        bound for the document number; memoised for the one search.
-        """
+    def _fields(self, traveller: Traveller) -> tuple[int, int | None, int, bool]:
+        """Return the traveller's fields other than the name as sieve.extras takes them."""
         date = evidence.pack(traveller.birth_date) if traveller.birth_date else 0
         nationality = traveller.nationality.upper()
-        nationality_id = (
-            self.nationality_table.index(nationality)
-            if nationality in self.nationality_table
-            else -1
-        )
+        nationality_id = None
+        if nationality:
+            table = self.nationality_table
+            nationality_id = table.index(nationality) if nationality in table else -1
         sex = SEXES.index(traveller.sex.upper()) if traveller.sex.upper() in ("M", "F") else 0
-        number = bool(normalise(traveller.document_number))
-        dates, date_offsets = self.dates, self.date_offsets
-        nationalities, nationality_offsets = self.nationalities, self.nationality_offsets
-        effects: dict[int, float] = {}
+        return date, nationality_id, sex, bool(normalise(traveller.document_number))
 
-        def others(entry: int) -> float:
-            found = effects.get(entry)
-            if found is not None:
-                return found
-            total = 0.0
-            start, end = date_offsets[entry], date_offsets[entry + 1]
-            if date and end > start:
-                total += max(DATE_EFFECTS[date_outcome(date, dates[i])] for i in range(start, end))
-            elif date:
-                total += DATE_EFFECTS["unknown"]
-            start, end = nationality_offsets[entry], nationality_offsets[entry + 1]
-            if nationality and end > start:
-                listed = nationality_id >= 0 and nationality_id in nationalities[start:end]
-                total += NATIONALITY_EFFECTS["match" if listed else "mismatch"]
-            entry_sex = self.sexes[entry]
-            if sex and entry_sex:
-                total += SEX_EFFECTS["match" if sex == entry_sex else "mismatch"]
-            if number and entry in self.documents:
-                total += DOCUMENT_EFFECTS["match"]
-            effects[entry] = total
-            return total
-
-        return others
+    def _sieve_arrays(self) -> sieve.Arrays:
+        if self._arrays is None:
+            self._arrays = sieve.Arrays(self)
+        return self._arrays
 
     def _units(self, traveller: Traveller) -> tuple[list[Unit], int, frozenset[int]]:
         surname = tokens(traveller.surname)
@@ -490,8 +454,8 @@ class NameIndex:
         parts: int,
         classes: list[tuple[Slices | None, float]],
         most: Callable[[set[int]], float],
-    ) -> set[int]:
-        """Return the names that may score enough (see `most`).
+    ) -> np.ndarray:
+        """Return the names that may score enough (see `most`), sorted.
 
         `classes` are the slices of birth dates the names are read from, each with the least
         the name alone must score there (`_classes`). A name is looked at when it holds tokens
@@ -511,40 +475,45 @@ class NameIndex:
             if len(unit.consumes) == 1
             and ((unit.matches and unit not in leading) or unit.length == 1 or unit.prefix)
         }
-        candidates: set[int] = set()
+        found: list[np.ndarray] = []
         slices = _slices_of(classes)
         floors = tuple(floor for _, floor in classes)
         for position, floor in enumerate(floors):
-            blocks: dict[str, tuple[frozenset[int], set[int]]] = {}  # JEAN JEAN: one JEAN leads
+            blocks: dict[str, tuple[np.ndarray, set[int]]] = {}  # JEAN JEAN: one JEAN leads
             for unit in leading:
                 names = self._names_of(unit.forms, unit.prefix, slices)[position]
                 blocks.setdefault(unit.text, (names, set()))[1].update(unit.consumes)
             ordered = sorted(blocks.values(), key=lambda block: len(block[0]))
-            found: set[int] | frozenset[int] = set()
+            held: list[np.ndarray] = []
             if len(ordered) >= 2:
                 for combination in _enough(ordered, free, most, floor):
                     names = ordered[combination[0]][0]
                     for i in combination[1:]:
-                        names = names & ordered[i][0]
-                    found |= names
+                        names = np.intersect1d(names, ordered[i][0], assume_unique=True)
+                    held.append(names)
             elif ordered and (parts == 1 or len(ordered[0][0]) <= SPARSE):
-                found = ordered[0][0]
-            candidates |= self._paired_well(units, found, slices, floors, position)
+                held.append(ordered[0][0])
+            if held:
+                names = held[0] if len(held) == 1 else sieve.distinct(np.concatenate(held))
+                found.append(self._paired_well(units, names, slices, floors, position))
         for unit in units:
             if len(unit.consumes) == 2:
-                candidates |= self._names_of(unit.forms, unit.prefix, slices)[-1]
-            for token in unit.matches:
-                candidates.update(self.single.get(token, ()))
-        return candidates
+                found.append(self._names_of(unit.forms, unit.prefix, slices)[-1])
+            singles = [self.single[token] for token in unit.matches if token in self.single]
+            if singles:
+                found.append(np.concatenate(singles).astype(np.int64))
+        if not found:
+            return np.zeros(0, dtype=np.int64)
+        return sieve.distinct(np.concatenate(found))
 
     def _paired_well(
         self,
         units: list[Unit],
-        names: set[int] | frozenset[int],
+        names: np.ndarray,
         slices: tuple[Slices, ...] | None,
         floors: tuple[float, ...],
         position: int,
-    ) -> set[int] | frozenset[int]:
+    ) -> np.ndarray:
         """Return the names of a class that pair some part of the traveller's at its floor.
 
         A name's score is a mean of its pairs' similarities, lessened by what is left over: it
@@ -559,21 +528,22 @@ class NameIndex:
             return names
         if floor <= INITIAL and any(unit.length == 1 for unit in units):
             return names
-        kept = set()
-        for unit in units:
-            if unit.matches:
-                kept |= names & self._names_of(unit.forms, unit.prefix, slices, floors)[position]
+        strong = [
+            self._names_of(unit.forms, unit.prefix, slices, floors)[position]
+            for unit in units
+            if unit.matches
+        ]
         if floor <= INITIAL:
-            kept |= names & self._with_initials()
-        return kept
+            strong.append(self._with_initials())
+        if not strong:
+            return names[:0]
+        return np.intersect1d(names, sieve.distinct(np.concatenate(strong)), assume_unique=True)
 
-    def _with_initials(self) -> frozenset[int]:
+    def _with_initials(self) -> np.ndarray:
         """Return the names holding an initial (J for JOHN), read from the postings once."""
         if self._initial_names is None:
-            offsets, postings = self.posting_offsets, self.postings
-            self._initial_names = frozenset().union(
-                *(postings[offsets[t] : offsets[t + 1]] for t in self._initials)
-            )
+            initials = np.fromiter(self._initials, dtype=np.int64, count=len(self._initials))
+            self._initial_names = self._sieve_arrays().read(initials, None)
         return self._initial_names
 
     def _hit(self, traveller, name, entry_tokens, alignment: Alignment, units) -> Hit:
