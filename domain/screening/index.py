@@ -3,7 +3,7 @@
 Blocking (written here): each distinct name part of the list is a token of a vocabulary; the
 token's blocking keys (names.keys: deletion neighbourhood, Metaphone, first four letters,
 consonant skeleton) are hashed with CRC-32 into one sorted `array('Q')` of key << 32 | token. A
-traveller's part looks its own keys up (a binary search each); rapidfuzz rates every token found
+traveller's part looks its own keys up (sieve.Arrays.look_up); rapidfuzz rates every token found
 at C speed, and those that could reach TOKEN_FLOOR are scored once by names.similarity's rules.
 Tokens lead to names through postings, names to entries through arrays.
 
@@ -38,10 +38,10 @@ pickled index in about a second, and workers forked after loading share it copy-
 import heapq
 import zlib
 from array import array
-from bisect import bisect_left
 from collections.abc import Callable, Iterable
 from functools import lru_cache
 from itertools import combinations
+from operator import itemgetter
 from typing import Final
 
 import numpy as np
@@ -242,23 +242,15 @@ class NameIndex:
     def _forms(self, token: int) -> tuple[Form, ...]:
         return self.other_forms.get(token) or (Form(self.vocabulary[token], "latin"),)
 
-    def _lookup(self, key: str) -> list[int]:
-        low = zlib.crc32(key.encode()) << 32
-        table = self.key_table
-        position = bisect_left(table, low)
-        found = []
-        while position < len(table) and table[position] >> 32 == low >> 32:
-            found.append(table[position] & 0xFFFFFFFF)
-            position += 1
-        return found
-
     def _match(self, forms: tuple[Form, ...], prefix: int) -> dict[int, tuple[float, How]]:
         """Return the vocabulary tokens a traveller's part may be, with their similarity."""
-        found: set[int] = set()
-        for form in forms:
-            for key in keys(form):
-                if key[0] != "P" or prefix:
-                    found.update(self._lookup(key))
+        crcs = [
+            zlib.crc32(key.encode())
+            for form in forms
+            for key in keys(form)
+            if key[0] != "P" or prefix
+        ]
+        found = self._sieve_arrays().look_up(np.array(crcs, dtype=np.uint64))
         matches = {}
         for token in self._worth_scoring(forms, prefix, found):
             score = similarity(forms, self._forms(token), prefix=prefix)
@@ -266,7 +258,7 @@ class NameIndex:
                 matches[token] = score
         return matches
 
-    def _worth_scoring(self, forms: tuple[Form, ...], prefix: int, found: set[int]) -> set[int]:
+    def _worth_scoring(self, forms: tuple[Form, ...], prefix: int, found: np.ndarray) -> list[int]:
         """Return the tokens of `found` that names.similarity could score TOKEN_FLOOR or more.
 
         Common roots lead to hundreds of tokens (FISCHER, FISCHERA, FISCHERO…) that agree in
@@ -276,30 +268,24 @@ class NameIndex:
         or any score where a rule kept here applies (initials, truncation, other forms).
         """
         if len(found) < FEW_TOKENS or any(form.kind == "skeleton" for form in forms):
-            return found
-        tokens = list(found)
-        texts = [self.vocabulary[token] for token in tokens]
-        kept = {
-            token
-            for token, text in zip(tokens, texts, strict=True)
-            if len(text) == 1 or token in self.other_forms
-        }
+            return found.tolist()
+        if any(len(form.text) == 1 for form in forms):
+            return found.tolist()
+        arrays = self._sieve_arrays()
+        texts = itemgetter(*found.tolist())(self.vocabulary)
+        kept = (arrays.lengths[found] == 1) | arrays.other_forms[found]
         for form in forms:
-            if len(form.text) == 1:
-                return found
-            sound = metaphone(form.text) if form.text.isascii() else None
-            for text, score, i in process.extract(
-                form.text, texts, scorer=Indel.normalized_similarity, score_cutoff=0.5, limit=None
-            ):
-                if score >= TOKEN_FLOOR or (sound and metaphone(text) == sound):
-                    kept.add(tokens[i])
+            scores = process.cdist(
+                [form.text], texts, scorer=Indel.normalized_similarity, dtype=np.float64
+            )[0]
+            kept |= scores >= TOKEN_FLOOR
+            sound = metaphone(form.text) if form.text.isascii() else ""
+            if sound:
+                heard = np.flatnonzero((scores >= 0.5) & (scores < TOKEN_FLOOR) & ~kept)
+                kept[[i for i in heard.tolist() if metaphone(texts[i]) == sound]] = True
             if prefix:
-                kept.update(
-                    token
-                    for token, text in zip(tokens, texts, strict=True)
-                    if text.startswith(form.text)
-                )
-        return kept
+                kept |= np.isin(found, arrays.starting_with(form.text))
+        return found[kept].tolist()
 
     def _names(
         self,

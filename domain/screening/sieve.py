@@ -1,13 +1,21 @@
-"""Every candidate name's bounds at once, on arrays (numpy), before any is aligned in Python.
+"""The index's hot loops on arrays (numpy): blocking keys, postings and every candidate's bounds.
 
-NameIndex.search weighs a candidate against the threshold twice before aligning it: what its
-entry's birth date, nationality and sex add to a score (evidence.py), and the most its name
-could score (align.bounding). Name by name in Python, these two were most of the time of the
-slowest searches, where common name parts lead to a thousand candidates (WANG FANG, ALI AHMED):
-ten microseconds a name. Here they are computed for all the candidates in one pass over arrays
-that view the index's own (no copy), and give the same numbers: the effects are added in the
-order evidence.py adds them, and the bound follows align.bounding rule for rule (the tests hold
-the two against each other).
+A search used to do these a key, a posting range or a name at a time in Python, which was most
+of the time of the slowest searches: a part never seen before looks up a dozen blocking keys,
+common name parts (WANG FANG, ALI AHMED) lead to thousands of postings and a thousand candidate
+names, and each candidate was weighed against the threshold twice before any was aligned. Here
+`Arrays` views the index's own arrays (no copy) and adds a sorted key of every posting's token
+and birth date, so that:
+
+* `look_up` finds the tokens of all of a part's blocking keys in one binary search;
+* `read` finds the names of all the tokens a part may be, filed under the dates a class of
+  birth dates reads (index._classes), in one search too;
+* `extras` gives, per candidate, what its entry's birth date, nationality and sex add to a
+  score, as evidence.py's effects added in the same order; and `bounds` the most its name could
+  score, rule for rule as align.bounding (the tests hold each against its plain version).
+
+numpy rather than code of our own in C: the loops are plain array operations, numpy is on every
+platform as a wheel, and a search stays in one process with no build step at install.
 """
 
 from array import array
@@ -60,6 +68,9 @@ class Arrays:
         tokens = np.repeat(np.arange(len(vocabulary), dtype=np.uint64), np.diff(offsets))
         self.posting_dates = _view(index.posting_dates)
         self.filed = tokens << np.uint64(32) | self.posting_dates.astype(np.uint64)
+        self.key_table = _view(index.key_table)
+        self.other_forms = np.zeros(len(vocabulary), dtype=bool)
+        self.other_forms[list(index.other_forms)] = True
         order = sorted(range(len(vocabulary)), key=vocabulary.__getitem__)
         self.by_text = np.array(order, dtype=np.int64)  # token ids in the order of their letters
         self.sorted_texts = [vocabulary[token] for token in order]
@@ -92,6 +103,15 @@ class Arrays:
             highs = np.searchsorted(self.filed, (keys[:, None] | lasts).ravel(), side="right")
             found.append(self.postings[_ranges(lows, highs)])
         return distinct(np.concatenate(found).astype(np.int64))
+
+    def look_up(self, keys: np.ndarray) -> np.ndarray:
+        """Return the tokens (sorted, once each) filed under any of the blocking `keys` (their
+        CRC-32), from the index's key table of key << 32 | token."""
+        high = np.uint64(32)
+        lows = np.searchsorted(self.key_table, keys << high)
+        highs = np.searchsorted(self.key_table, keys << high | np.uint64(0xFFFFFFFF), "right")
+        found = self.key_table[_ranges(lows, highs)] & np.uint64(0xFFFFFFFF)
+        return distinct(found.astype(np.int64))
 
     def starting_with(self, text: str) -> np.ndarray:
         """Return the tokens whose letters begin with `text` and go on, sorted."""
