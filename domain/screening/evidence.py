@@ -36,8 +36,9 @@ def birth_date(traveller: PartialDate | None, entry: tuple[PartialDate, ...]) ->
         return FieldCheck("birth_date", "unknown", "", "", 0.0)
     if not entry:
         return FieldCheck("birth_date", "unknown", str(traveller), "", DATE_EFFECTS["unknown"])
-    order: list[Outcome] = ["match", "partial", "swapped", "near", "mismatch"]
-    best = min(entry, key=lambda date: order.index(_compare(traveller, date)))
+    # The date that adds most (the first of them): a day and month the other way round says
+    # more than the year alone.
+    best = max(entry, key=lambda date: DATE_EFFECTS[_compare(traveller, date)])
     outcome = _compare(traveller, best)
     return FieldCheck("birth_date", outcome, str(traveller), str(best), DATE_EFFECTS[outcome])
 

@@ -7,7 +7,7 @@ import pytest
 
 from domain.screening import Name, NameIndex, PartialDate, PersonEntry, Traveller, evidence, sieve
 from domain.screening.align import bounding
-from domain.screening.evidence import DATE_EFFECTS, date_outcome, pack
+from domain.screening.evidence import DATE_EFFECTS
 from domain.screening.index import SEXES
 
 PARTS = [
@@ -73,28 +73,38 @@ def travellers():
 
 
 def test_the_fields_add_what_the_evidence_gives(lists):
-    """Exactly, but for an entry with several birth dates: the best effect among them, where
-    the hit's explanation shows the closest agreement (a year before a swapped day and month)."""
     index = lists
     arrays = index._sieve_arrays()
     entries = np.arange(len(index.sexes))
     for traveller in travellers():
         found = sieve.extras(arrays, entries, *index._fields(traveller))
         for entry in range(len(index.sexes)):
-            dates = [pack(date) for date in index._dates(entry)]
             checks = [
                 evidence.birth_date(traveller.birth_date, index._dates(entry)),
                 evidence.nationality(traveller.nationality, index._nationalities(entry)),
                 evidence.sex(traveller.sex, SEXES[index.sexes[entry]]),
             ]
-            shown = sum(check.effect for check in checks)
-            if traveller.birth_date and dates:
-                mine = pack(traveller.birth_date)
-                best = max(DATE_EFFECTS[date_outcome(mine, date)] for date in dates)
-                shown += best - checks[0].effect
+            expected = sum(check.effect for check in checks)
             if traveller.document_number and entry in index.documents:
-                shown += evidence.DOCUMENT_EFFECTS["match"]
-            assert found[entry] == pytest.approx(shown, abs=1e-12), (traveller, entry)
+                expected += evidence.DOCUMENT_EFFECTS["match"]
+            assert found[entry] == pytest.approx(expected, abs=1e-12), (traveller, entry)
+
+
+def test_of_several_birth_dates_the_one_that_adds_most_is_shown():
+    index = NameIndex.build(
+        [
+            PersonEntry(
+                "E", (Name("WANG FANG"),), birth_dates=(PartialDate(1970), PartialDate(1970, 12, 3))
+            )
+        ]
+    )
+    traveller = Traveller("WANG", "FANG", PartialDate(1970, 3, 12))
+    (hit,) = index.search(traveller, 0.5)
+    assert hit.explanation.fields[0].outcome == "swapped"
+    assert (
+        sieve.extras(index._sieve_arrays(), np.array([0]), *index._fields(traveller))[0]
+        == (DATE_EFFECTS["swapped"])
+    )
 
 
 def test_the_names_bound_is_aligns_bound(lists):
