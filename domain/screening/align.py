@@ -104,6 +104,9 @@ def bounding(
     taken at the best similarity it has with any part of the other side, over all the letters of
     both sides. With a mean short by `a` and a share `b` left over, the score (1 - a)(1 - b)
     is at most (1 - m/2)² where m, the sum of those least costs, is at most a + b.
+
+    The index computes the same bound on arrays, for all its candidates at once (sieve.bounds);
+    this is its plain statement, which the tests hold against `align` and against the sieve.
     """
     singles = [(unit.consumes[0], unit.length) for unit in units if len(unit.consumes) == 1]
     letters = sum(length for _, length in singles)

@@ -49,13 +49,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import Indel
 
 from domain.screening import evidence, sieve
-from domain.screening.align import (
-    LEFT_OVER,
-    SURNAME_MISSED,
-    Alignment,
-    Unit,
-    align,
-)
+from domain.screening.align import LEFT_OVER, SURNAME_MISSED, Alignment, Unit, align
 from domain.screening.documents import canonical, normalise
 from domain.screening.entries import PartialDate, PersonEntry
 from domain.screening.errors import EntryError, IndexFormatError, TravellerError
@@ -331,13 +325,12 @@ class NameIndex:
             return value
 
         classes = _classes(traveller, threshold)
-        candidates = self._candidates(units, parts, classes, most)
-        if not len(candidates):
+        names = self._candidates(units, parts, classes, most)
+        if not len(names):
             return []
         # Every candidate's bounds at once (sieve.py): what its entry's other fields add, and
         # the most its name could score; a name that cannot reach the threshold stops here.
         arrays = self._sieve_arrays()
-        names = candidates
         entries = arrays.name_entry[names].astype(np.int64)
         extras = sieve.extras(arrays, entries, *self._fields(traveller))
         prefixed = {

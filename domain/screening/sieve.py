@@ -85,7 +85,8 @@ class Arrays:
         """
         offsets = self.posting_offsets
         if ranges is None:
-            return distinct(self.postings[_ranges(offsets[tokens], offsets[tokens + 1])])
+            rows = _ranges(offsets[tokens], offsets[tokens + 1])
+            return distinct(self.postings[rows].astype(np.int64))
         tokens = np.sort(tokens)
         many = offsets[tokens + 1] - offsets[tokens] > FEW_POSTINGS
         few = tokens[~many]
