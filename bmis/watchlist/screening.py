@@ -21,8 +21,9 @@ Every full index built is written to BMIS_INDEX_DIR as a pickle (the engine's ar
 bytes: a million names load in half a second), named by the list, its version and the engine's
 format. A process without a base, or whose base is older than a file there, loads the newest file
 not newer than the list and overlays the rest; it builds from the database only when there is no
-file, or the file is unreadable or of another engine (logged, then ignored). `warm` writes the
-file after an import, so that the workers load it instead of building it.
+file, or the file is unreadable or of another engine (logged, then ignored). One process at a
+time builds a list's index (a lock file beside the indexes): the others wait, then load what it
+wrote. `warm` writes the file after an import, so that the workers load it instead of building.
 
 Each search runs with Python's cyclic garbage collector paused (domain.screening.collector), the
 index's lookups outside it: a collection in the middle of one was most of the slowest searches.
@@ -35,6 +36,7 @@ again with other entries.
 """
 
 import contextlib
+import fcntl
 import gc
 import hashlib
 import logging
@@ -144,9 +146,13 @@ def index_of(watchlist: WatchList) -> ListIndex:
         if base is None or base.version < watchlist.version:
             base = _load(watchlist, above=base.version if base else 0) or base
         if base is None:  # nothing to start from: this screening has to wait for the build
-            base = _build(watchlist)
-            with contextlib.suppress(OSError):
-                _write(watchlist, base)
+            with _building(watchlist):
+                # Another process may have built it while this one waited for the lock.
+                base = _load(watchlist, above=0)
+                if base is None:
+                    base = _build(watchlist)
+                    with contextlib.suppress(OSError):
+                        _write(watchlist, base)
         if _bases.get(key) is not base:
             _bases[key] = base
             _settle()
@@ -198,8 +204,9 @@ def warm(watchlist: WatchList) -> Path:
 
     Raise OSError if the file cannot be written.
     """
-    base = _build(watchlist)
-    path = _write(watchlist, base)
+    with _building(watchlist):
+        base = _build(watchlist)
+        path = _write(watchlist, base)
     with _lock:
         _install(str(watchlist.pk), base)
     return path
@@ -299,9 +306,13 @@ def _rebuild_later(watchlist: WatchList) -> None:
 
 def _rebuild(watchlist: WatchList) -> None:
     try:
-        base = _build(watchlist)
-        with contextlib.suppress(OSError):
-            _write(watchlist, base)
+        with _building(watchlist):
+            held = _bases.get(str(watchlist.pk))
+            base = _load(watchlist, above=held.version if held else 0)
+            if base is None:
+                base = _build(watchlist)
+                with contextlib.suppress(OSError):
+                    _write(watchlist, base)
         with _lock:
             _install(str(watchlist.pk), base)
     except Exception:
@@ -313,6 +324,30 @@ def _rebuild(watchlist: WatchList) -> None:
 # --- Files -------------------------------------------------------------------------------------
 # Only the node writes in BMIS_INDEX_DIR (as it does in var/): a pickle runs code as it loads, so
 # indexes are loaded from that folder and nowhere else.
+
+
+@contextlib.contextmanager
+def _building(watchlist: WatchList) -> Iterator[None]:
+    """Hold the list's build lock, shared by the node's processes, for the block.
+
+    The first worker to need a list's index builds it and writes its file; the others wait for
+    the lock, then load the file instead of building the same index at the same time (some 20
+    seconds and 300 MB each at a million names). Where the folder cannot hold the lock file,
+    each process builds its own, as it would without one.
+    """
+    folder = Path(settings.BMIS_INDEX_DIR)
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        descriptor = os.open(folder / f".{watchlist.pk}.lock", os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError as exc:
+        logger.warning("The screening index of %s is built unlocked: %s", watchlist.code, exc)
+        yield
+        return
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(descriptor)  # and with it the lock
 
 
 def _engine(watchlist: WatchList) -> str:

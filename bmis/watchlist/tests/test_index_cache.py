@@ -1,5 +1,7 @@
 """A worker's screening indexes: an overlay of what changed, a rebuild in a thread, files."""
 
+import fcntl
+import os
 import pickle
 import threading
 from io import StringIO
@@ -98,6 +100,11 @@ def ids(traveller):
     return [hit.entry_id for hit in screening.screen(traveller)]
 
 
+def files(index_dir):
+    """Return the names of the index files written (not the lock files beside them)."""
+    return sorted(path.name for path in index_dir.iterdir() if not path.name.startswith("."))
+
+
 def rebuilt(traveller, index_dir):
     """Return what a full index built now from the database finds."""
     new_process()
@@ -176,9 +183,7 @@ def test_a_second_process_loads_the_index_instead_of_building_it(db, builds, ind
     wanted = make_list()
     row = add_person(wanted, "R1", "Jean-Baptiste Dorsainvil", "1975-03-14")
     first = found(DORSAINVIL)
-    assert [path.name for path in index_dir.iterdir()] == [
-        f"{wanted.pk}-v2-names{NAME_ENGINE}.pickle"
-    ]
+    assert files(index_dir) == [f"{wanted.pk}-v2-names{NAME_ENGINE}.pickle"]
     new_process()
     assert found(DORSAINVIL) == first
     assert builds == ["WANTED"]
@@ -235,9 +240,7 @@ def test_document_lists_are_overlaid_and_loaded_too(db, builds, indexed, index_d
     assert ids(by_number) == []
     assert builds == ["SLTD"]
     assert indexed == [1, 1, 1]  # the full index, then overlays of the new entry alone
-    assert [path.name for path in index_dir.iterdir()] == [
-        f"{sltd.pk}-v2-documents{DOCUMENT_ENGINE}.pickle"
-    ]
+    assert files(index_dir) == [f"{sltd.pk}-v2-documents{DOCUMENT_ENGINE}.pickle"]
 
 
 @pytest.mark.django_db(transaction=True)
@@ -275,9 +278,7 @@ def test_a_large_change_is_rebuilt_in_a_thread_and_swapped_in(builds, index_dir,
     assert screening._bases[str(wanted.pk)].version == current.version
     assert not screening.index_of(current).changed  # the new base needs no overlay
     assert found(DEZIR) == overlaid
-    assert [path.name for path in index_dir.iterdir()] == [
-        f"{wanted.pk}-v{current.version}-names{NAME_ENGINE}.pickle"
-    ]
+    assert files(index_dir) == [f"{wanted.pk}-v{current.version}-names{NAME_ENGINE}.pickle"]
 
 
 def test_the_import_command_writes_the_index_for_the_workers(db, builds, index_dir):
@@ -290,3 +291,36 @@ def test_the_import_command_writes_the_index_for_the_workers(db, builds, index_d
     new_process()
     assert len(ids(DEZIR)) == 1
     assert builds == ["UN-SC"]  # by the command; the worker loaded it
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_waits_for_another_building_the_same_index_and_loads_it(builds, index_dir):
+    wanted = make_list()
+    add_person(wanted, "R1", "Jean-Baptiste Dorsainvil", "1975-03-14")
+    index_dir.mkdir(parents=True, exist_ok=True)
+    # Another worker is building the list's index: it holds the lock.
+    other = os.open(index_dir / f".{wanted.pk}.lock", os.O_RDWR | os.O_CREAT)
+    fcntl.flock(other, fcntl.LOCK_EX)
+    hits = []
+    waiting = threading.Thread(target=lambda: hits.append(found(DORSAINVIL)))
+    waiting.start()
+    waiting.join(0.5)
+    assert waiting.is_alive()  # it waits rather than building the same index too
+    assert builds == []
+    screening._write(wanted, screening._build(wanted))  # what the other worker writes
+    os.close(other)
+    waiting.join(10)
+    assert not waiting.is_alive()
+    assert builds == ["WANTED"]  # the other worker's build only: this one loaded the file
+    assert len(hits[0]) == 1
+    assert files(index_dir) == [f"{wanted.pk}-v2-names{NAME_ENGINE}.pickle"]
+
+
+def test_without_a_folder_for_the_lock_a_worker_builds_its_own(db, builds, settings, tmp_path):
+    blocker = tmp_path / "a file"
+    blocker.write_text("")
+    settings.BMIS_INDEX_DIR = blocker / "indexes"  # cannot be made
+    wanted = make_list()
+    add_person(wanted, "R1", "Jean-Baptiste Dorsainvil", "1975-03-14")
+    assert len(found(DORSAINVIL)) == 1
+    assert builds == ["WANTED"]
