@@ -297,10 +297,7 @@ class NameIndex:
         matches = self._matches(forms, prefix)
         tokens = np.fromiter(matches, dtype=np.int64, count=len(matches))
         scores = np.fromiter((score for score, _ in matches.values()), float, len(matches))
-        per_class = tuple(
-            arrays.read(tokens if floors is None else tokens[scores >= floors[c]], ranges)
-            for c, ranges in enumerate(slices or (None,))
-        )
+        per_class = tuple(arrays.read(tokens, slices, scores, floors))
         if floors is not None:
             return per_class
         if slices is None:
@@ -522,7 +519,7 @@ class NameIndex:
         """Return the names holding an initial (J for JOHN), read from the postings once."""
         if self._initial_names is None:
             initials = np.fromiter(self._initials, dtype=np.int64, count=len(self._initials))
-            self._initial_names = self._sieve_arrays().read(initials, None)
+            self._initial_names = self._sieve_arrays().read(initials, None)[0]
         return self._initial_names
 
     def _hit(self, traveller, name, entry_tokens, alignment: Alignment, units) -> Hit:

@@ -75,35 +75,51 @@ class Arrays:
         self.by_text = np.array(order, dtype=np.int64)  # token ids in the order of their letters
         self.sorted_texts = [vocabulary[token] for token in order]
 
-    def read(self, tokens: np.ndarray, ranges) -> np.ndarray:
-        """Return the names (sorted, once each) of the postings of `tokens` filed under a date
-        in one of `ranges` ((first, last) packed dates), or under any date where it is None.
+    def read(self, tokens: np.ndarray, slices, scores=None, floors=None) -> list[np.ndarray]:
+        """Return, per class of `slices` (each a tuple of (first, last) packed dates), the names
+        (sorted, once each) of the postings of `tokens` filed under one of its dates; where
+        `slices` is None, one class of every posting. Given `floors` (one a class), a class
+        reads only the tokens whose `scores` reach its floor.
 
         The postings of a token with few are all read and their dates compared; those of a
         token with many are found by binary search, from where the search for the token before
         ended (the tokens are sorted).
         """
         offsets = self.posting_offsets
-        if ranges is None:
-            rows = _ranges(offsets[tokens], offsets[tokens + 1])
-            return distinct(self.postings[rows].astype(np.int64))
-        tokens = np.sort(tokens)
-        many = offsets[tokens + 1] - offsets[tokens] > FEW_POSTINGS
-        few = tokens[~many]
-        rows = _ranges(offsets[few], offsets[few + 1])
-        dates = self.posting_dates[rows]
-        agree = np.zeros(len(rows), dtype=bool)
-        for first, last in ranges:
-            agree |= (dates >= first) & (dates <= last)
-        found = [self.postings[rows[agree]]]
-        if many.any():
-            keys = tokens[many].astype(np.uint64) << np.uint64(32)
-            firsts = np.array([first for first, _ in ranges], dtype=np.uint64)
-            lasts = np.array([last for _, last in ranges], dtype=np.uint64)
-            lows = np.searchsorted(self.filed, (keys[:, None] | firsts).ravel())
-            highs = np.searchsorted(self.filed, (keys[:, None] | lasts).ravel(), side="right")
-            found.append(self.postings[_ranges(lows, highs)])
-        return distinct(np.concatenate(found).astype(np.int64))
+        classes = range(1 if slices is None else len(slices))
+        order = np.argsort(tokens)
+        tokens = tokens[order]
+        counts = offsets[tokens + 1] - offsets[tokens]
+        wanted = [np.ones(len(tokens), dtype=bool)] * len(classes)
+        if floors is not None:
+            wanted = [scores[order] >= floors[c] for c in classes]
+        if slices is None:
+            rows = _ranges(offsets[tokens[wanted[0]]], offsets[tokens[wanted[0]] + 1])
+            return [distinct(self.postings[rows].astype(np.int64))]
+        few = np.flatnonzero(counts <= FEW_POSTINGS)
+        rows = _ranges(offsets[tokens[few]], offsets[tokens[few] + 1])
+        of_row = np.repeat(few, counts[few])  # the token of each row, by its place in `tokens`
+        dates, names = self.posting_dates[rows], self.postings[rows]
+        many = np.flatnonzero(counts > FEW_POSTINGS)
+        ranges = [(c, first, last) for c in classes for first, last in slices[c]]
+        of_range = np.array([c for c, _, _ in ranges])
+        keys = (tokens[many].astype(np.uint64) << np.uint64(32))[:, None]
+        firsts = keys | np.array([first for _, first, _ in ranges], dtype=np.uint64)
+        lasts = keys | np.array([last for _, _, last in ranges], dtype=np.uint64)
+        lows = np.searchsorted(self.filed, firsts.ravel())
+        highs = np.searchsorted(self.filed, lasts.ravel(), side="right")
+        range_class = np.tile(of_range, len(many))
+        range_token = np.repeat(many, len(ranges))
+        found = []
+        for c in classes:
+            agree = np.zeros(len(rows), dtype=bool)
+            for first, last in slices[c]:
+                agree |= (dates >= first) & (dates <= last)
+            read = (range_class == c) & wanted[c][range_token]
+            searched = self.postings[_ranges(lows[read], highs[read])]
+            kept = names[agree & wanted[c][of_row]]
+            found.append(distinct(np.concatenate([kept, searched]).astype(np.int64)))
+        return found
 
     def look_up(self, keys: np.ndarray) -> np.ndarray:
         """Return the tokens (sorted, once each) filed under any of the blocking `keys` (their
