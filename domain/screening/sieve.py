@@ -235,7 +235,7 @@ def bounds(
 
 def distinct(values: np.ndarray) -> np.ndarray:
     """Return `values` sorted, each once (np.unique, without its overhead on small arrays)."""
-    values = np.sort(values)
+    values = np.sort(values, kind="stable")  # timsort: merges the sorted runs it is given
     if len(values) < 2:
         return values
     keep = np.empty(len(values), dtype=bool)
