@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.db import connections
 from django.utils import translation
 
 from bmis.watchlist import screening, services
@@ -302,7 +303,14 @@ def test_a_worker_waits_for_another_building_the_same_index_and_loads_it(builds,
     other = os.open(index_dir / f".{wanted.pk}.lock", os.O_RDWR | os.O_CREAT)
     fcntl.flock(other, fcntl.LOCK_EX)
     hits = []
-    waiting = threading.Thread(target=lambda: hits.append(found(DORSAINVIL)))
+
+    def screen():  # as a worker's request, with a database connection of its own
+        try:
+            hits.append(found(DORSAINVIL))
+        finally:
+            connections.close_all()
+
+    waiting = threading.Thread(target=screen)
     waiting.start()
     waiting.join(0.5)
     assert waiting.is_alive()  # it waits rather than building the same index too
