@@ -330,13 +330,8 @@ class NameIndex:
         arrays = self._sieve_arrays()
         entries = arrays.name_entry[names].astype(np.int64)
         extras = sieve.extras(arrays, entries, *self._fields(traveller))
-        prefixed = {
-            unit.text: arrays.starting_with(unit.text)
-            for unit in units
-            if unit.prefix and (unit.prefix == 2 or unit.length >= 4)
-        }
         # A hair over the bound: numpy may add the same numbers in another order.
-        bounds = sieve.bounds(arrays, names, units, parts, surname, prefixed) + 1e-9
+        bounds = sieve.bounds(arrays, names, units, parts, surname) + 1e-9
         kept = (1 + extras >= threshold) & (bounds + extras >= threshold)
         best: dict[int, Hit] = {}
         # Once `limit` entries are held, a name must beat the last of them: names are read in

@@ -185,13 +185,8 @@ def bounds(
     units: list[Unit],
     parts: int,
     surname: frozenset[int],
-    prefixed: dict[str, np.ndarray],
 ) -> np.ndarray:
-    """Return, per name, align.bounding's bound of its alignment with the traveller's units.
-
-    `prefixed` holds, per truncated part's letters, the tokens that begin with them
-    (Arrays.starting_with), as the alignment pairs those without a token leading there.
-    """
+    """Return, per name, align.bounding's bound of its alignment with the traveller's units."""
     starts, counts, rows = _gather(arrays.name_offsets, names)
     tokens = arrays.name_tokens[rows].astype(np.int64)
     lengths = arrays.lengths[tokens]
@@ -209,7 +204,7 @@ def bounds(
             alike &= initial
         scores = np.where(alike, np.maximum(scores, INITIAL), scores)
         if unit.prefix and (unit.prefix == 2 or unit.length >= 4):
-            cut = np.isin(tokens, prefixed[unit.text]) & ~alike
+            cut = np.isin(tokens, arrays.starting_with(unit.text)) & ~alike
             score = PREFIX_TRUNCATED if unit.prefix == 2 else PREFIX
             scores = np.where(cut, np.maximum(scores, score), scores)
         np.maximum(top, scores, out=top)

@@ -115,12 +115,7 @@ def test_the_names_bound_is_aligns_bound(lists):
         units, parts, surname = index._units(traveller)
         if not units:
             continue
-        prefixed = {
-            unit.text: arrays.starting_with(unit.text)
-            for unit in units
-            if unit.prefix and (unit.prefix == 2 or unit.length >= 4)
-        }
-        found = sieve.bounds(arrays, names, units, parts, surname, prefixed)
+        found = sieve.bounds(arrays, names, units, parts, surname)
         plain = bounding(units, parts, surname)
         for name in range(len(index)):
             tokens = index.name_tokens[index.name_offsets[name] : index.name_offsets[name + 1]]
