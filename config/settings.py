@@ -184,6 +184,7 @@ INSTALLED_APPS = [
     "bmis.reference",
     "bmis.crossings",
     "bmis.watchlist",
+    "bmis.sync",
 ]
 
 MIDDLEWARE = [
@@ -252,6 +253,14 @@ SESSION_COOKIE_AGE = 14 * 3600
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+# Synchronisation (bmis/sync): how long an enrolment code stays valid, how far a node's clock may
+# be from headquarters' before the node is shown as wrong, how long a post may be silent before it
+# is shown as such, and how often `sync --loop` calls headquarters when all is well.
+BMIS_ENROLMENT_DAYS = env_int("BMIS_ENROLMENT_DAYS", 7)
+BMIS_CLOCK_TOLERANCE_SECONDS = env_int("BMIS_CLOCK_TOLERANCE_SECONDS", 300)
+BMIS_SILENT_HOURS = env_int("BMIS_SILENT_HOURS", 24)
+BMIS_SYNC_INTERVAL_SECONDS = env_int("BMIS_SYNC_INTERVAL_SECONDS", 60)
+
 BMIS_LOCKOUT_ACCOUNT_FAILURES = env_int("BMIS_LOCKOUT_ACCOUNT_FAILURES", 5)
 BMIS_LOCKOUT_ADDRESS_FAILURES = env_int("BMIS_LOCKOUT_ADDRESS_FAILURES", 20)
 BMIS_LOCKOUT_MINUTES = env_int("BMIS_LOCKOUT_MINUTES", 15)

@@ -8,6 +8,7 @@ urlpatterns = [
     path("reference/", include("bmis.reference.urls")),
     path("crossings/", include("bmis.crossings.urls")),
     path("watchlists/", include("bmis.watchlist.urls")),
+    path("sync/", include("bmis.sync.urls")),
     path("django-admin/", admin.site.urls),
 ]
 

@@ -1,0 +1,311 @@
+"""A post's sync agent: enrol with headquarters, push what was born here, pull what it owns.
+
+Push: the changes after the last acknowledged one, in the order they were written, go in
+batches; each batch says which range of change numbers it covers (`from_seq`..`to_seq`), and
+headquarters' acknowledgement is the node's new high-water mark. A batch lost on the way, or
+acknowledged but the answer lost, is sent again: headquarters stores a record once however often
+it arrives. Pull: the changes after the node's cursor, applied in one transaction each with the
+new cursor, so that a power cut leaves either the batch and its cursor or neither.
+
+One agent runs at a time on a node (a lock file beside the database).
+"""
+
+import contextlib
+import fcntl
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Max, Min
+from django.utils import timezone
+
+from bmis.core import audit
+from bmis.sync import client, records, services, signing
+from bmis.sync.models import Change, NodeState
+from bmis.sync.registry import BY_LABEL, TRAVELLING, by_table
+
+PUSH_BATCH = 500
+PUSH_BYTES = 1_500_000
+PULLED = frozenset(travels.label for travels in TRAVELLING if not travels.pushed)
+EVERYTHING = frozenset(BY_LABEL)
+
+
+class NotEnrolled(Exception):
+    """This node has not enrolled with headquarters."""
+
+
+@dataclass
+class Outcome:
+    pushed: int = 0
+    pulled: int = 0
+    refused: list = field(default_factory=list)
+    more: bool = False  # the batch moved: another may follow
+
+
+@contextlib.contextmanager
+def single_agent() -> Iterator[None]:
+    """Hold the node's agent lock; raise BlockingIOError if another agent holds it."""
+    with open(settings.VAR_DIR / "sync.lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        yield
+
+
+def state() -> NodeState:
+    found = NodeState.objects.first()
+    if found is None:
+        raise NotEnrolled
+    return found
+
+
+def _number() -> int:
+    """Take the next request number, committed before the request leaves."""
+    with transaction.atomic():
+        current = NodeState.objects.select_for_update().get()
+        current.last_request += 1
+        current.save(update_fields=["last_request"])
+    return current.last_request
+
+
+def _call(path: str, payload: dict) -> dict:
+    current = state()
+    return client.call(
+        current.hq_url, path, payload, number=_number(), hq_key=current.hq_public_key
+    )
+
+
+def enrol(*, hq_url: str, code: str) -> NodeState:
+    """Make this node the post's node at headquarters, then pull everything it should hold.
+
+    On a machine that replaces a lost one, this brings back every record the post had
+    synchronised, and its audit chain continues from the last event headquarters holds.
+    """
+    key = signing.own_key()
+    answer = client.call(
+        hq_url,
+        "/sync/enrol",
+        {
+            "post": settings.BMIS_POST,
+            "code": code,
+            "public_key": signing.public_pem(key),
+            "version": settings.VERSION,
+        },
+    )
+    with transaction.atomic():
+        NodeState.objects.all().delete()
+        NodeState.objects.create(
+            hq_url=hq_url,
+            hq_public_key=answer["hq_key"],
+            epoch=int(answer["epoch"]),
+            pushed_seq=Change.objects.aggregate(last=Max("seq"))["last"] or 0,
+            enrolled_at=timezone.now(),
+            restoring=True,
+        )
+    return restore()
+
+
+def restore() -> NodeState:
+    """Pull until everything headquarters holds for the post is here, then say so in the audit
+    trail: the node's own events come back first, so that its chain continues after them."""
+    received = 0
+    while (done := pull_once(restoring=True)).more:
+        received += done.pulled
+    received += done.pulled
+    with transaction.atomic():
+        current = NodeState.objects.select_for_update().get()
+        current.restoring = False
+        current.save(update_fields=["restoring"])
+        audit.record(
+            actor=None,
+            action="sync.enrolled",
+            object_type="sync.node",
+            object_id=settings.BMIS_NODE,
+            details={"hq": current.hq_url, "epoch": current.epoch, "received": received},
+        )
+    return current
+
+
+def push_once() -> Outcome:
+    """Send the next batch of this node's changes; return what headquarters stored."""
+    current = state()
+    changes = list(Change.objects.filter(seq__gt=current.pushed_seq).order_by("seq")[:PUSH_BATCH])
+    if not changes:
+        return Outcome()
+    tables = by_table()
+    own = [
+        change
+        for change in changes
+        if not change.pulled
+        and change.origin == settings.BMIS_NODE
+        and change.table in tables
+        and tables[change.table].pushed
+    ]
+    rows = _rows(own)
+    batch, size, last, seen = [], 0, current.pushed_seq, set()
+    for change in changes:
+        key = _key(change)
+        if key in rows and key not in seen:
+            record = records.dump(rows[key])
+            size += len(str(record))
+            if batch and size > PUSH_BYTES:
+                break
+            batch.append(record)
+            seen.add(key)
+        last = change.seq
+    waiting = Change.objects.filter(seq__gt=last, pulled=False, origin=settings.BMIS_NODE)
+    oldest = waiting.aggregate(first=Min("seq"))["first"]
+    answer = _call(
+        "/sync/push",
+        {
+            "schema": records.SCHEMA,
+            "epoch": current.epoch,
+            "from_seq": current.pushed_seq + 1,
+            "to_seq": last,
+            "records": batch,
+            "waiting": waiting.count(),
+            "oldest_waiting_at": _born_at(oldest),
+            "lists": _list_versions(),
+        },
+    )
+    acked = int(answer.get("acked", 0))
+    with transaction.atomic():
+        NodeState.objects.filter(pk=current.pk, pushed_seq__lt=acked).update(
+            pushed_seq=acked, last_push_at=timezone.now(), last_error=""
+        )
+        if answer.get("refused"):
+            audit.record(
+                actor=None,
+                action="sync.push_refused",
+                object_type="sync.node",
+                object_id=settings.BMIS_NODE,
+                details={"refused": answer["refused"][:50]},
+            )
+    return Outcome(pushed=len(batch), refused=list(answer.get("refused") or []), more=True)
+
+
+def _key(change: Change) -> tuple[str, str]:
+    """Return the change's table and key, the key written as Django writes it (SQLite stores
+    UUIDs as hex, PostgreSQL with dashes)."""
+    travels = by_table().get(change.table)
+    if travels is None:
+        return change.table, change.row_id
+    return change.table, str(travels.model._meta.pk.to_python(change.row_id))
+
+
+def _rows(changes: list[Change]) -> dict:
+    """Return the rows the changes name, by `_key`."""
+    tables = by_table()
+    wanted: dict[str, set] = {}
+    for change in changes:
+        wanted.setdefault(change.table, set()).add(_key(change)[1])
+    return {
+        (table, str(obj.pk)): obj
+        for table, ids in wanted.items()
+        for obj in tables[table].model.objects.filter(pk__in=ids)
+    }
+
+
+def _born_at(seq: int | None) -> str | None:
+    """Return when the change `seq`'s record was born, for headquarters' view of the backlog."""
+    if seq is None:
+        return None
+    change = Change.objects.get(seq=seq)
+    travels = by_table().get(change.table)
+    if travels is None:
+        return None
+    obj = travels.model.objects.filter(pk=change.row_id).first()
+    created = getattr(obj, "created_at", None)
+    return created.isoformat() if created else None
+
+
+def _list_versions() -> dict:
+    from bmis.watchlist.models import WatchList
+
+    return {code: version for code, version in WatchList.objects.values_list("code", "version")}
+
+
+def pull_once(*, restoring: bool = False) -> Outcome:
+    """Apply the next batch of what headquarters owns; return how many records came."""
+    current = state()
+    answer = _call(
+        "/sync/pull",
+        {"cursor": {"txid": current.pull_txid, "seq": current.pull_seq}, "restoring": restoring},
+    )
+    allowed = EVERYTHING if restoring else PULLED
+    objs, refused = [], []
+    for record in answer.get("records") or []:
+        try:
+            objs.append(records.load(record, allowed))
+        except records.BadRecord as bad:
+            refused.append({"id": str(bad.record.get("id"))[:64], "reason": bad.code})
+    cursor = answer.get("cursor") or {}
+    persons = {o.pk for o in objs if o._meta.label == "crossings.Person"} | {
+        o.person_id for o in objs if o._meta.label == "crossings.Crossing"
+    }
+    with transaction.atomic():
+        before = Change.objects.aggregate(last=Max("seq"))["last"] or 0
+        records.store(objs)
+        services.refresh_persons(persons)
+        services._advance_chain(settings.BMIS_NODE)
+        # What was just written came from headquarters: it is not pushed back.
+        Change.objects.filter(seq__gt=before).update(pulled=True)
+        NodeState.objects.filter(pk=current.pk).update(
+            pull_txid=int(cursor.get("txid", current.pull_txid)),
+            pull_seq=int(cursor.get("seq", current.pull_seq)),
+            last_pull_at=timezone.now(),
+            last_error="",
+        )
+        if (objs or refused) and not restoring:
+            audit.record(
+                actor=None,
+                action="sync.pull",
+                object_type="sync.node",
+                object_id=settings.BMIS_NODE,
+                details={"records": len(objs), "refused": refused[:50], "restoring": restoring},
+            )
+    if any(o._meta.label.startswith("watchlist.") for o in objs):
+        _lists_changed()
+    return Outcome(pulled=len(objs), refused=refused, more=bool(answer.get("more")))
+
+
+def _lists_changed() -> None:
+    """Screen recent crossings again against the lists that just arrived (retroactive hits)."""
+    from bmis.watchlist import rescreen
+
+    try:
+        rescreen.rescreen(actor=None)
+    except Exception as exc:  # the pull is kept; the next list change screens again
+        note_error(f"rescreen: {exc}")
+
+
+def sync_once() -> Outcome:
+    """Push everything waiting, then pull everything new; return the totals."""
+    if state().restoring:  # enrolment was cut short: finish it before anything else
+        restore()
+    total = Outcome()
+    while (done := push_once()).more:
+        total.pushed += done.pushed
+        total.refused += done.refused
+    while True:
+        done = pull_once()
+        total.pulled += done.pulled
+        if not done.more:
+            return total
+
+
+def note_error(message: str) -> None:
+    NodeState.objects.update(last_error=message[:1000])
+
+
+def loop(*, interval: int, stop=lambda: False, sleep=time.sleep) -> None:
+    """Sync, then wait `interval` seconds, forever; after a failure wait longer, up to an hour."""
+    delay = interval
+    while not stop():
+        try:
+            sync_once()
+            delay = interval
+        except (client.LinkDown, client.HQRefused) as exc:
+            note_error(str(exc))
+            delay = min(delay * 2, 3600)
+        sleep(delay)

@@ -1,0 +1,78 @@
+"""The post's side of the wire: signed JSON requests to headquarters, over HTTP(S).
+
+The standard library's `urllib` is enough for a few JSON POSTs a minute and keeps the post's
+dependencies small. Every answer from headquarters must carry headquarters' signature.
+"""
+
+import json
+import urllib.error
+import urllib.request
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from bmis.sync import signing
+
+TIMEOUT = 60
+
+
+class LinkDown(Exception):
+    """Headquarters could not be reached, or the answer did not arrive whole: try again later."""
+
+
+class HQRefused(Exception):
+    """Headquarters refused the request: `code` says why (see services.Refused)."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code, self.message = code, message
+
+
+def call(hq_url: str, path: str, payload: dict, *, number: int = 0, hq_key: str = "") -> dict:
+    """POST `payload` to headquarters; return its answer, checked against `hq_key` when given.
+
+    `number` (the node's request number) is 0 for enrolment, which is not signed: the one-time
+    code stands for the node's identity, and the answer brings headquarters' key.
+    """
+    url = hq_url.rstrip("/") + path
+    body = json.dumps(payload, separators=(",", ":")).encode()
+    headers = {"Content-Type": "application/json", "X-BMIS-Version": settings.VERSION}
+    if number:
+        text = signing.message("POST", path, settings.BMIS_NODE, number, body)
+        headers.update(
+            {
+                "X-BMIS-Node": settings.BMIS_NODE,
+                "X-BMIS-Request": str(number),
+                "X-BMIS-Time": timezone.now().isoformat(),
+                "X-BMIS-Signature": signing.sign(signing.own_key(), text),
+            }
+        )
+    request = urllib.request.Request(url, data=body, headers=headers, method="POST")  # noqa: S310
+    try:
+        with urllib.request.urlopen(request, timeout=TIMEOUT) as response:  # noqa: S310
+            status, content, signature = response.status, response.read(), response.headers
+    except urllib.error.HTTPError as error:
+        status, signature = error.code, error.headers
+        try:
+            content = error.read()
+        except OSError as exc:
+            raise LinkDown(str(exc)) from None
+    except (urllib.error.URLError, OSError, ValueError) as exc:
+        raise LinkDown(str(getattr(exc, "reason", exc))) from None
+    if status >= 500:
+        raise LinkDown(_("Headquarters failed (HTTP %(status)s).") % {"status": status})
+    if hq_key:
+        text = signing.message("RESPONSE", path, "HQ", number, content)
+        if not signing.verify(hq_key, signature.get("X-BMIS-Signature", ""), text):
+            raise LinkDown(_("The answer is not signed by headquarters' key."))
+    try:
+        data = json.loads(content)
+    except (ValueError, UnicodeDecodeError):
+        message = _("Headquarters' answer is not JSON (HTTP %(status)s).")
+        raise LinkDown(message % {"status": status}) from None
+    if status >= 400 or not isinstance(data, dict):
+        if status >= 500 or not isinstance(data, dict):
+            raise LinkDown(_("Headquarters failed (HTTP %(status)s).") % {"status": status})
+        raise HQRefused(str(data.get("error", "")), str(data.get("message", "")))
+    return data

@@ -1,0 +1,79 @@
+"""What headquarters sends a post's node when it pulls: the changes after its cursor.
+
+The cursor is `(txid, seq)` of the last change sent. On PostgreSQL change numbers are taken out
+of commit order (a transaction that began earlier may commit later, with smaller numbers), so
+"seq greater than the last one" would skip rows. Only changes of transactions older than every
+transaction still running (`pg_snapshot_xmin(pg_current_snapshot())`) are served, in
+`(txid, seq)` order: nothing can later commit before the cursor. On SQLite writers are serialised
+and `txid` is 0: the cursor is the number alone.
+
+A post receives what headquarters owns (reference data, posts and counters, accounts, stay
+rules, lists and their entries). While it is being rebuilt (`restoring`), it receives its own
+records back too. Accounts of other posts' staff and of headquarters reach it without a
+password and inactive: a post knows who moved away, and holds no one else's credentials.
+"""
+
+from collections import defaultdict
+
+from django.contrib.auth.hashers import make_password
+from django.db import connection
+from django.utils import timezone
+
+from bmis.sync import records
+from bmis.sync.models import Change, NodeLink
+from bmis.sync.registry import by_table
+
+BATCH = 1000
+
+
+def _horizon() -> int | None:
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint")
+        return cursor.fetchone()[0]
+
+
+def changes_after(txid: int, seq: int, limit: int = BATCH) -> list[Change]:
+    """Return the next changes after the cursor that no running transaction can precede."""
+    from django.db.models import Q
+
+    changes = Change.objects.filter(Q(txid__gt=txid) | Q(txid=txid, seq__gt=seq))
+    horizon = _horizon()
+    if horizon is not None:
+        changes = changes.filter(txid__lt=horizon)
+    return list(changes.order_by("txid", "seq")[:limit])
+
+
+def pull_serve(*, link: NodeLink, cursor: dict, restoring: bool = False) -> dict:
+    """Return the next batch for the node: its records, the new cursor, and whether more wait."""
+    txid, seq = int(cursor.get("txid") or 0), int(cursor.get("seq") or 0)
+    changes = changes_after(txid, seq)
+    tables = by_table()
+    wanted: dict[str, list[str]] = defaultdict(list)
+    for change in changes:
+        travels = tables.get(change.table)
+        if travels is None:
+            continue
+        if travels.pushed and not (restoring and change.origin == link.post.code):
+            continue
+        wanted[change.table].append(change.row_id)
+    batch = []
+    for table, ids in wanted.items():
+        model = tables[table].model
+        for obj in model.objects.filter(pk__in=set(ids)):
+            batch.append(_for_node(records.dump(obj), obj, link))
+    last = changes[-1] if changes else None
+    return {
+        "records": batch,
+        "cursor": {"txid": last.txid, "seq": last.seq} if last else {"txid": txid, "seq": seq},
+        "more": len(changes) == BATCH,
+        "hq_time": timezone.now().isoformat(),
+    }
+
+
+def _for_node(record: dict, obj, link: NodeLink) -> dict:
+    if record["model"] == "accounts.User" and obj.post_id != link.post_id:
+        record["fields"]["password"] = make_password(None)
+        record["fields"]["is_active"] = False
+    return record

@@ -1,0 +1,74 @@
+"""Which records travel, in which direction, and which of their fields stay at home.
+
+Every record has one writer (the design notes of the synchronisation issue): a post writes what
+happens at its counters and pushes it; headquarters writes lists, accounts, rules and reference
+data, and every post pulls them. Nothing needs merging.
+
+Derived fields are not carried: where a traveller is (`Person.present`, …) is worked out by
+each node from the crossings it holds (`bmis.crossings.stays.refresh`), and a node's own sign-in
+bookkeeping (`User.last_login`) is its own.
+"""
+
+from dataclasses import dataclass
+
+from django.apps import apps
+from django.db import models
+
+
+@dataclass(frozen=True)
+class Travels:
+    label: str  # app_label.Model
+    pushed: bool  # born at posts and pushed; else owned by headquarters and pulled
+    kept_home: frozenset[str] = frozenset()  # attnames not carried
+
+    @property
+    def model(self) -> type[models.Model]:
+        return apps.get_model(self.label)
+
+    @property
+    def table(self) -> str:
+        return self.model._meta.db_table
+
+
+PERSON_DERIVED = frozenset(
+    {
+        "present",
+        "present_since",
+        "permitted_until",
+        "stay_rule",
+        "entry_post_id",
+        "last_crossing_id",
+    }
+)
+
+# In the order a node applies a batch, so that a row comes after the rows it refers to.
+TRAVELLING = (
+    Travels("reference.Country", pushed=False),
+    Travels("reference.RefusalReason", pushed=False),
+    Travels("reference.TravelPurpose", pushed=False),
+    Travels("posts.Post", pushed=False),
+    Travels("posts.Counter", pushed=False),
+    Travels("accounts.User", pushed=False, kept_home=frozenset({"last_login"})),
+    Travels("crossings.StayRule", pushed=False),
+    Travels("watchlist.WatchList", pushed=False),
+    Travels("watchlist.ListedPerson", pushed=False),
+    Travels("watchlist.ListedDocument", pushed=False),
+    Travels("crossings.Person", pushed=True, kept_home=PERSON_DERIVED),
+    Travels("crossings.TravelDocument", pushed=True),
+    Travels("crossings.Shift", pushed=True),
+    Travels("crossings.Crossing", pushed=True),
+    Travels("crossings.Photo", pushed=True),
+    Travels("watchlist.HitReview", pushed=True),
+    Travels("watchlist.RetroHit", pushed=True),
+    Travels("core.AuditEvent", pushed=True),
+)
+
+BY_LABEL = {travels.label: travels for travels in TRAVELLING}
+
+
+def by_table() -> dict[str, Travels]:
+    return {travels.table: travels for travels in TRAVELLING}
+
+
+def order(label: str) -> int:
+    return list(BY_LABEL).index(label)

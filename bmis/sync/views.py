@@ -1,0 +1,114 @@
+"""Headquarters' endpoints for the posts' nodes: enrol, push and pull, as signed JSON."""
+
+import json
+
+from django.conf import settings
+from django.http import Http404, HttpRequest, JsonResponse
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from bmis.sync import feed, services, signing
+from bmis.sync.services import Refused
+
+
+def _answer(request: HttpRequest, data: dict, status: int = 200, number: int = 0) -> JsonResponse:
+    """Return `data` as JSON, signed by headquarters' key for the node to check."""
+    response = JsonResponse(data, status=status)
+    text = signing.message("RESPONSE", request.path, "HQ", number, response.content)
+    response["X-BMIS-Signature"] = signing.sign(signing.own_key(), text)
+    return response
+
+
+def _refusal(request: HttpRequest, node: str, refused: Refused, number: int = 0) -> JsonResponse:
+    services.refused(node=node, code=refused.code, message=refused.message, request=request)
+    return _answer(
+        request, {"error": refused.code, "message": refused.message}, refused.status, number
+    )
+
+
+def _json(body: bytes) -> dict:
+    try:
+        data = json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        raise Refused("malformed", _("The request is not valid JSON.")) from None
+    if not isinstance(data, dict):
+        raise Refused("malformed", _("The request is not valid JSON."))
+    return data
+
+
+def _headquarters_only() -> None:
+    if settings.BMIS_ROLE != "hq":
+        raise Http404
+
+
+@csrf_exempt
+@require_POST
+def enrol(request: HttpRequest) -> JsonResponse:
+    _headquarters_only()
+    node = ""
+    try:
+        data = _json(request.body)
+        node = str(data.get("post", ""))[:10]
+        answer = services.node_enrol(
+            post_code=node,
+            code=str(data.get("code", "")),
+            public_key=str(data.get("public_key", "")),
+            version=str(data.get("version", "")),
+            request=request,
+        )
+    except Refused as refused:
+        return _refusal(request, node, refused)
+    return _answer(request, answer)
+
+
+def _signed(request: HttpRequest):
+    meta = request.META
+    node = meta.get("HTTP_X_BMIS_NODE", "")[:10]
+    link = services.authenticate(
+        node=node,
+        number=meta.get("HTTP_X_BMIS_REQUEST", ""),
+        signature=meta.get("HTTP_X_BMIS_SIGNATURE", ""),
+        sent_at=meta.get("HTTP_X_BMIS_TIME", ""),
+        version=meta.get("HTTP_X_BMIS_VERSION", ""),
+        method=request.method,
+        path=request.path,
+        body=request.body,
+    )
+    return link, _json(request.body)
+
+
+def _number(request: HttpRequest) -> int:
+    try:
+        return int(request.META.get("HTTP_X_BMIS_REQUEST", "0"))
+    except ValueError:
+        return 0
+
+
+@csrf_exempt
+@require_POST
+def push(request: HttpRequest) -> JsonResponse:
+    _headquarters_only()
+    node = request.META.get("HTTP_X_BMIS_NODE", "")[:10]
+    try:
+        link, data = _signed(request)
+        answer = services.push_receive(link=link, payload=data, request=request)
+    except Refused as refused:
+        return _refusal(request, node, refused, _number(request))
+    return _answer(request, answer, number=_number(request))
+
+
+@csrf_exempt
+@require_POST
+def pull(request: HttpRequest) -> JsonResponse:
+    _headquarters_only()
+    node = request.META.get("HTTP_X_BMIS_NODE", "")[:10]
+    try:
+        link, data = _signed(request)
+        cursor = data.get("cursor") if isinstance(data.get("cursor"), dict) else {}
+        answer = feed.pull_serve(link=link, cursor=cursor, restoring=bool(data.get("restoring")))
+    except Refused as refused:
+        return _refusal(request, node, refused, _number(request))
+    except (TypeError, ValueError):
+        return _refusal(request, node, Refused("malformed", _("The cursor is malformed.")))
+    return _answer(request, answer, number=_number(request))
