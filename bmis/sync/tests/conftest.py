@@ -1,0 +1,64 @@
+"""Fixtures of the sync tests: headquarters' settings, a post node's key, signed requests."""
+
+import itertools
+import json
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from django.utils import translation
+
+from bmis.sync import signing
+
+
+@pytest.fixture(autouse=True)
+def english():
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def hq(settings):
+    """Run as headquarters."""
+    settings.BMIS_ROLE, settings.BMIS_POST, settings.BMIS_NODE = "hq", "", "HQ"
+
+
+@pytest.fixture
+def node_key():
+    return Ed25519PrivateKey.generate()
+
+
+@pytest.fixture
+def link(oua, node_key):
+    """OUA's node, enrolled with `node_key`, at epoch 1."""
+    from bmis.sync.models import NodeLink
+
+    return NodeLink.objects.create(post=oua, public_key=signing.public_pem(node_key), epoch=1)
+
+
+class Node:
+    """A post's node as headquarters sees it: signed requests with growing numbers."""
+
+    def __init__(self, client, key, code="OUA"):
+        self.client, self.key, self.code = client, key, code
+        self.numbers = itertools.count(1)
+
+    def post(self, path, payload, *, number=None, key=None, body=None):
+        number = next(self.numbers) if number is None else number
+        body = json.dumps(payload).encode() if body is None else body
+        text = signing.message("POST", path, self.code, number, body)
+        return self.client.post(
+            path,
+            body,
+            content_type="application/json",
+            headers={
+                "X-BMIS-Node": self.code,
+                "X-BMIS-Request": str(number),
+                "X-BMIS-Time": "2026-11-28T12:00:00+00:00",
+                "X-BMIS-Signature": signing.sign(key or self.key, text),
+            },
+        )
+
+
+@pytest.fixture
+def node(client, node_key, link):
+    return Node(client, node_key)

@@ -1,0 +1,130 @@
+"""Nodes as real processes: headquarters on PostgreSQL behind `manage.py serve`, posts on SQLite.
+
+Used by the tests that prove synchronisation end to end (and by the fault drill to come): each
+node has its own environment and database, and talks to the others only over HTTP.
+"""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+import uuid
+from pathlib import Path
+
+import psycopg
+
+ROOT = Path(__file__).resolve().parents[3]
+PG_SERVER = os.environ.get("BMIS_TEST_PG_SERVER", "postgres://postgres@127.0.0.1:5432")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Node:
+    def __init__(self, folder: Path, env: dict[str, str]) -> None:
+        self.folder = folder
+        self.env = {
+            "PATH": os.environ["PATH"],
+            "HOME": str(folder),
+            "BMIS_ENV_FILE": "",
+            "BMIS_VAR_DIR": str(folder / "var"),
+            "SECRET_KEY": "a-test-secret-key-that-is-long-enough-" + uuid.uuid4().hex,
+            **env,
+        }
+
+    def manage(self, *args: str, check: bool = True, stdin: str | None = None):
+        done = subprocess.run(
+            [sys.executable, "manage.py", *args],
+            cwd=ROOT,
+            env=self.env,
+            input=stdin,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        if check and done.returncode:
+            raise AssertionError(f"manage.py {' '.join(args)}: {done.stderr or done.stdout}")
+        return done
+
+    def python(self, code: str) -> str:
+        """Run `code` in the node's Django shell; return what it printed."""
+        return self.manage("shell", "-c", code).stdout
+
+
+class Headquarters(Node):
+    def __init__(self, folder: Path) -> None:
+        self.database = f"openbmis_sync_{uuid.uuid4().hex[:12]}"
+        with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{self.database}"')
+        super().__init__(
+            folder,
+            {"BMIS_ROLE": "hq", "DATABASE_URL": f"{PG_SERVER}/{self.database}"},
+        )
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.server = None
+        self.manage("migrate", "-v0")
+        self.manage("load_reference", "-v0")
+        self.manage("collectstatic", "--noinput", "-v0")
+
+    def start(self) -> None:
+        log = open(self.folder / "hq.log", "ab")  # noqa: SIM115 (the server's, closed in stop)
+        self.server = subprocess.Popen(
+            [sys.executable, "manage.py", "serve", "--port", str(self.port), "--workers", "2"],
+            cwd=ROOT,
+            env=self.env,
+            stdout=log,
+            stderr=log,
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(f"{self.url}/accounts/login/", timeout=2).close()
+                return
+            except OSError:
+                time.sleep(0.2)
+        raise AssertionError("headquarters did not start: " + (self.folder / "hq.log").read_text())
+
+    def stop(self) -> None:
+        if self.server is not None:
+            os.killpg(self.server.pid, 9)
+            self.server.wait()
+            self.server = None
+
+    def query(self, sql: str, *params) -> list[tuple]:
+        with psycopg.connect(f"{PG_SERVER}/{self.database}") as conn:
+            return conn.execute(sql, params).fetchall()
+
+    def enrolment_code(self, post: str, *args: str) -> str:
+        return self.manage("post_create", post, *args).stdout.strip().rsplit(": ", 1)[1]
+
+    def drop(self) -> None:
+        self.stop()
+        with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{self.database}" WITH (FORCE)')
+
+
+class PostNode(Node):
+    def __init__(self, folder: Path, post: str) -> None:
+        super().__init__(folder, {"BMIS_ROLE": "post", "BMIS_POST": post})
+        self.manage("migrate", "-v0")
+
+    def query(self, sql: str, *params) -> list[tuple]:
+        import sqlite3
+
+        with sqlite3.connect(self.folder / "var" / "bmis.sqlite3") as conn:
+            return conn.execute(sql, params).fetchall()
+
+
+def pg_answers() -> bool:
+    try:
+        psycopg.connect(f"{PG_SERVER}/postgres", connect_timeout=3).close()
+    except psycopg.OperationalError:
+        return False
+    return True

@@ -1,0 +1,98 @@
+"""Synchronisation end to end, with real processes: headquarters on PostgreSQL behind its server,
+a post's node on SQLite, the sync agent as a command. Run in the PostgreSQL pass of `make test`.
+"""
+
+import pytest
+from django.db import connection
+
+from bmis.sync.tests.nodes import Headquarters, PostNode, pg_answers
+
+pytestmark = pytest.mark.skipif(
+    connection.vendor != "postgresql" or not pg_answers(),
+    reason="runs in the PostgreSQL pass: headquarters needs PostgreSQL",
+)
+
+STAFF = """
+from bmis.accounts.services import user_create
+from bmis.posts.models import Post
+from bmis.posts.services import counter_create
+post = Post.objects.get(code="OUA")
+counter_create(actor=None, post=post, code="A1", name="Arrivals 1")
+user_create(actor=None, username="jean", password="a-long-test-passphrase", role="officer",
+            post=post, first_name="Jean", last_name="Pierre", must_change_password=False)
+"""
+
+CROSS = """
+import uuid
+from datetime import date
+from django.utils import timezone
+from bmis.accounts.models import User
+from bmis.crossings.models import Shift
+from bmis.crossings.reading import from_mrz
+from bmis.crossings.services import crossing_record, shift_open
+from bmis.crossings.services.crossings import Details
+from bmis.posts.models import Counter
+from bmis.reference.models import TravelPurpose
+from domain.mrz import build
+officer = User.objects.get(username="jean")
+shift = Shift.objects.filter(officer=officer, closed_at=None).first() or shift_open(
+    officer=officer, counter=Counter.objects.get(code="A1"), direction="entry")
+for number, surname in enumerate(SURNAMES):
+    lines = build(format="TD3", document_code="P", issuing_state="UTO", surname=surname,
+                  given_names="ANNA", document_number=f"L{number:07d}", nationality="UTO",
+                  birth_date=date(1974, 8, 12), sex="F", expiry_date=date(2031, 4, 15))
+    crossing_record(officer=officer, shift=shift, submission=uuid.uuid4(),
+                    reading=from_mrz("\\n".join(lines), today=timezone.localdate()),
+                    details=Details(mode="air", purpose=TravelPurpose.objects.first()),
+                    decision="admitted")
+"""
+
+
+def cross(post: PostNode, *surnames: str) -> None:
+    post.python(f"SURNAMES = {list(surnames)!r}\n" + CROSS)
+
+
+@pytest.fixture
+def hq(tmp_path):
+    node = Headquarters(tmp_path / "hq")
+    node.start()
+    yield node
+    node.drop()
+
+
+def test_a_post_enrols_pushes_its_crossings_and_is_rebuilt_with_nothing_lost(hq, tmp_path):
+    code = hq.enrolment_code("OUA")
+    hq.python(STAFF)
+    post = PostNode(tmp_path / "oua", "OUA")
+    enrolled = post.manage("node_enrol", "--hq", hq.url, "--code", code)
+    assert "now the node of post OUA" in enrolled.stdout
+    # The post's staff can sign in offline: their accounts came with the enrolment.
+    assert post.query("SELECT username, is_active FROM accounts_user") == [("jean", 1)]
+
+    cross(post, "ERIKSSON", "DUPONT", "JOSEPH")
+    assert "Pushed" in post.manage("sync").stdout
+    post.manage("sync")  # nothing new: nothing doubles
+    at_hq = hq.query("SELECT id, origin FROM crossings_crossing ORDER BY id")
+    assert len(at_hq) == 3
+    assert {origin for _, origin in at_hq} == {"OUA"}
+    assert hq.query("SELECT count(*) FROM crossings_person WHERE present")[0][0] == 3
+    assert "intact" in hq.manage("audit_verify").stdout
+
+    # The laptop is lost: a new machine is enrolled as OUA with a new code.
+    code = hq.enrolment_code("OUA")
+    rebuilt = PostNode(tmp_path / "oua-new", "OUA")
+    rebuilt.manage("node_enrol", "--hq", hq.url, "--code", code)
+    ids = [str(row[0]).replace("-", "") for row in at_hq]
+    assert sorted(row[0] for row in rebuilt.query("SELECT id FROM crossings_crossing")) == ids
+    assert rebuilt.query("SELECT count(*) FROM crossings_person WHERE present")[0][0] == 3
+    assert "intact" in rebuilt.manage("audit_verify").stdout
+    # Its chain continues after the events headquarters holds, and its new work reaches HQ.
+    cross(rebuilt, "LOUIS")
+    rebuilt.manage("sync")
+    assert hq.query("SELECT count(*) FROM crossings_crossing")[0][0] == 4
+    assert "intact" in hq.manage("audit_verify").stdout
+
+    # The lost laptop, found again, can no longer push.
+    stale = post.manage("sync", check=False)
+    assert stale.returncode == 1
+    assert "signature does not match" in stale.stderr
