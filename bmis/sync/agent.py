@@ -126,12 +126,14 @@ def restore() -> NodeState:
     return current
 
 
-def push_once() -> Outcome:
-    """Send the next batch of this node's changes; return what headquarters stored."""
+def push_batch(after: int | None = None, epoch: int | None = None) -> dict | None:
+    """Return the next batch of this node's changes after change `after` (by default, the
+    last acknowledged), as headquarters reads it; None when nothing is waiting."""
     current = state()
-    changes = list(Change.objects.filter(seq__gt=current.pushed_seq).order_by("seq")[:PUSH_BATCH])
+    after = current.pushed_seq if after is None else after
+    changes = list(Change.objects.filter(seq__gt=after).order_by("seq")[:PUSH_BATCH])
     if not changes:
-        return Outcome()
+        return None
     tables = by_table()
     own = [
         change
@@ -142,7 +144,7 @@ def push_once() -> Outcome:
         and tables[change.table].pushed
     ]
     rows = _rows(own)
-    batch, size, last, seen = [], 0, current.pushed_seq, set()
+    batch, size, last, seen = [], 0, after, set()
     for change in changes:
         key = _key(change)
         if key in rows and key not in seen:
@@ -155,33 +157,53 @@ def push_once() -> Outcome:
         last = change.seq
     waiting = Change.objects.filter(seq__gt=last, pulled=False, origin=settings.BMIS_NODE)
     oldest = waiting.aggregate(first=Min("seq"))["first"]
-    answer = _call(
-        "/sync/push",
-        {
-            "schema": records.SCHEMA,
-            "epoch": current.epoch,
-            "from_seq": current.pushed_seq + 1,
-            "to_seq": last,
-            "records": batch,
-            "waiting": waiting.count(),
-            "oldest_waiting_at": _born_at(oldest),
-            "lists": _list_versions(),
-        },
-    )
+    return {
+        "schema": records.SCHEMA,
+        "epoch": current.epoch if epoch is None else epoch,
+        "from_seq": after + 1,
+        "to_seq": last,
+        "records": batch,
+        "waiting": waiting.count(),
+        "oldest_waiting_at": _born_at(oldest),
+        "lists": _list_versions(),
+    }
+
+
+def push_answered(answer: dict) -> Outcome:
+    """Take headquarters' acknowledgement of a batch: the node's new high-water mark."""
     acked = int(answer.get("acked", 0))
+    refused = list(answer.get("refused") or [])
     with transaction.atomic():
-        NodeState.objects.filter(pk=current.pk, pushed_seq__lt=acked).update(
+        moved = NodeState.objects.filter(pushed_seq__lt=acked).update(
             pushed_seq=acked, last_push_at=timezone.now(), last_error=""
         )
-        if answer.get("refused"):
+        if refused:
             audit.record(
                 actor=None,
                 action="sync.push_refused",
                 object_type="sync.node",
                 object_id=settings.BMIS_NODE,
-                details={"refused": answer["refused"][:50]},
+                details={"refused": refused[:50]},
             )
-    return Outcome(pushed=len(batch), refused=list(answer.get("refused") or []), more=True)
+    return Outcome(pushed=int(answer.get("stored", 0)), refused=refused, more=bool(moved))
+
+
+def push_once() -> Outcome:
+    """Send the next batch of this node's changes; return what headquarters stored.
+
+    Headquarters that lost acknowledged batches (restored from an older backup) answers with
+    a gap and the last change it holds: the node sends again from there.
+    """
+    payload = push_batch()
+    if payload is None:
+        return Outcome()
+    try:
+        return push_answered(_call("/sync/push", payload))
+    except client.HQRefused as refused:
+        if refused.code != "gap" or "acked" not in refused.data:
+            raise
+        NodeState.objects.update(pushed_seq=int(refused.data["acked"]))
+        return Outcome(more=True)
 
 
 def _key(change: Change) -> tuple[str, str]:
@@ -225,13 +247,20 @@ def _list_versions() -> dict:
     return {code: version for code, version in WatchList.objects.values_list("code", "version")}
 
 
+def pull_request(*, restoring: bool = False) -> dict:
+    current = state()
+    return {"cursor": {"txid": current.pull_txid, "seq": current.pull_seq}, "restoring": restoring}
+
+
 def pull_once(*, restoring: bool = False) -> Outcome:
     """Apply the next batch of what headquarters owns; return how many records came."""
-    current = state()
-    answer = _call(
-        "/sync/pull",
-        {"cursor": {"txid": current.pull_txid, "seq": current.pull_seq}, "restoring": restoring},
-    )
+    request = pull_request(restoring=restoring)
+    return pull_apply(_call("/sync/pull", request), request=request, restoring=restoring)
+
+
+def pull_apply(answer: dict, *, request: dict, restoring: bool = False) -> Outcome:
+    """Apply a pull's answer, if the node's cursor is still where `request` left it (an answer
+    carried on a stick may come late, or twice); return how many records came."""
     allowed = EVERYTHING if restoring else PULLED
     objs, refused = [], []
     for record in answer.get("records") or []:
@@ -244,6 +273,9 @@ def pull_once(*, restoring: bool = False) -> Outcome:
         o.person_id for o in objs if o._meta.label == "crossings.Crossing"
     }
     with transaction.atomic():
+        current = NodeState.objects.select_for_update().get()
+        if request["cursor"] != {"txid": current.pull_txid, "seq": current.pull_seq}:
+            return Outcome()
         before = Change.objects.aggregate(last=Max("seq"))["last"] or 0
         records.store(objs)
         services.refresh_persons(persons)

@@ -24,9 +24,9 @@ class LinkDown(Exception):
 class HQRefused(Exception):
     """Headquarters refused the request: `code` says why (see services.Refused)."""
 
-    def __init__(self, code: str, message: str) -> None:
+    def __init__(self, code: str, message: str, data: dict | None = None) -> None:
         super().__init__(message)
-        self.code, self.message = code, message
+        self.code, self.message, self.data = code, message, data or {}
 
 
 def call(hq_url: str, path: str, payload: dict, *, number: int = 0, hq_key: str = "") -> dict:
@@ -74,5 +74,5 @@ def call(hq_url: str, path: str, payload: dict, *, number: int = 0, hq_key: str 
     if status >= 400 or not isinstance(data, dict):
         if status >= 500 or not isinstance(data, dict):
             raise LinkDown(_("Headquarters failed (HTTP %(status)s).") % {"status": status})
-        raise HQRefused(str(data.get("error", "")), str(data.get("message", "")))
+        raise HQRefused(str(data.get("error", "")), str(data.get("message", "")), data)
     return data

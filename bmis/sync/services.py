@@ -30,9 +30,9 @@ CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: read aloud 
 class Refused(Exception):
     """A request headquarters will not carry out: `code` for the node, a sentence for people."""
 
-    def __init__(self, code: str, message: str, status: int = 400) -> None:
+    def __init__(self, code: str, message: str, status: int = 400, **extra) -> None:
         super().__init__(message)
-        self.code, self.message, self.status = code, message, status
+        self.code, self.message, self.status, self.extra = code, message, status, extra
 
 
 def _digest(code: str) -> str:
@@ -211,7 +211,8 @@ def push_receive(*, link: NodeLink, payload: dict, request=None) -> dict:
     with transaction.atomic():
         link = NodeLink.objects.select_for_update().select_related("post").get(pk=link.pk)
         if first > link.acked_seq + 1:
-            raise Refused("gap", _("Changes are missing before this batch."), 409)
+            message = _("Changes are missing before this batch.")
+            raise Refused("gap", message, 409, acked=link.acked_seq)
         counts = {}
         if last > link.acked_seq:
             counts, conflicts = _store(stored)

@@ -22,9 +22,8 @@ def _answer(request: HttpRequest, data: dict, status: int = 200, number: int = 0
 
 def _refusal(request: HttpRequest, node: str, refused: Refused, number: int = 0) -> JsonResponse:
     services.refused(node=node, code=refused.code, message=refused.message, request=request)
-    return _answer(
-        request, {"error": refused.code, "message": refused.message}, refused.status, number
-    )
+    data = {"error": refused.code, "message": refused.message, **refused.extra}
+    return _answer(request, data, refused.status, number)
 
 
 def _json(body: bytes) -> dict:
