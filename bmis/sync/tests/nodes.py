@@ -28,6 +28,7 @@ def free_port() -> int:
 class Node:
     def __init__(self, folder: Path, env: dict[str, str]) -> None:
         self.folder = folder
+        self.launcher = [sys.executable, "manage.py"]
         self.env = {
             "PATH": os.environ["PATH"],
             "HOME": str(folder),
@@ -39,7 +40,7 @@ class Node:
 
     def manage(self, *args: str, check: bool = True, stdin: str | None = None):
         done = subprocess.run(
-            [sys.executable, "manage.py", *args],
+            [*self.launcher, *args],
             cwd=ROOT,
             env=self.env,
             input=stdin,
@@ -50,6 +51,18 @@ class Node:
         if check and done.returncode:
             raise AssertionError(f"manage.py {' '.join(args)}: {done.stderr or done.stdout}")
         return done
+
+    def spawn(self, *args: str) -> subprocess.Popen:
+        """Start `manage.py args` in the background, in a process group of its own."""
+        log = open(self.folder / "processes.log", "ab")  # noqa: SIM115 (the child's)
+        return subprocess.Popen(
+            [*self.launcher, *args],
+            cwd=ROOT,
+            env=self.env,
+            stdout=log,
+            stderr=log,
+            start_new_session=True,
+        )
 
     def python(self, code: str) -> str:
         """Run `code` in the node's Django shell; return what it printed."""
@@ -111,8 +124,13 @@ class Headquarters(Node):
 
 
 class PostNode(Node):
-    def __init__(self, folder: Path, post: str) -> None:
+    def __init__(self, folder: Path, post: str, clock_offset: float = 0) -> None:
         super().__init__(folder, {"BMIS_ROLE": "post", "BMIS_POST": post})
+        self.code = post
+        folder.mkdir(parents=True, exist_ok=True)
+        if clock_offset:
+            self.launcher = [sys.executable, str(Path(__file__).with_name("skewed.py"))]
+            self.env["BMIS_TEST_CLOCK_OFFSET"] = str(clock_offset)
         self.manage("migrate", "-v0")
 
     def query(self, sql: str, *params) -> list[tuple]:
