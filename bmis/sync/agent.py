@@ -24,11 +24,11 @@ from django.utils import timezone
 from bmis.core import audit
 from bmis.sync import client, records, services, signing
 from bmis.sync.models import Change, NodeState
-from bmis.sync.registry import BY_LABEL, TRAVELLING, by_table
+from bmis.sync.registry import BY_LABEL, SHARED, TRAVELLING, by_table
 
 PUSH_BATCH = 500
 PUSH_BYTES = 1_500_000
-PULLED = frozenset(travels.label for travels in TRAVELLING if not travels.pushed)
+PULLED = frozenset(travels.label for travels in TRAVELLING if not travels.pushed) | SHARED
 EVERYTHING = frozenset(BY_LABEL)
 
 

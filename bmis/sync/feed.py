@@ -8,9 +8,12 @@ transaction still running (`pg_snapshot_xmin(pg_current_snapshot())`) are served
 and `txid` is 0: the cursor is the number alone.
 
 A post receives what headquarters owns (reference data, posts and counters, accounts, stay
-rules, lists and their entries). While it is being rebuilt (`restoring`), it receives its own
-records back too. Accounts of other posts' staff and of headquarters reach it without a
-password and inactive: a post knows who moved away, and holds no one else's credentials.
+rules, lists and their entries) and what the other posts recorded (travellers, documents, shifts,
+crossings, hits: not their photos or audit trails), so that it knows a traveller's last crossing
+and open stay anywhere in the country as of its last sync. While it is being rebuilt
+(`restoring`), it receives its own records back too, photos and audit trail included. Accounts
+of other posts' staff and of headquarters reach it without a password and inactive: a post knows
+who moved away, and holds no one else's credentials.
 """
 
 from collections import defaultdict
@@ -21,7 +24,7 @@ from django.utils import timezone
 
 from bmis.sync import records
 from bmis.sync.models import Change, NodeLink
-from bmis.sync.registry import by_table
+from bmis.sync.registry import SHARED, by_table
 
 BATCH = 1000
 
@@ -55,7 +58,8 @@ def pull_serve(*, link: NodeLink, cursor: dict, restoring: bool = False) -> dict
         travels = tables.get(change.table)
         if travels is None:
             continue
-        if travels.pushed and not (restoring and change.origin == link.post.code):
+        own = change.origin == link.post.code
+        if travels.pushed and not (restoring if own else travels.label in SHARED):
             continue
         wanted[change.table].append(change.row_id)
     batch = []

@@ -65,6 +65,12 @@ TRAVELLING = (
 
 BY_LABEL = {travels.label: travels for travels in TRAVELLING}
 
+# What a post was born with that stays between it and headquarters: the traveller's photo and
+# the post's audit trail. Every other record of a post reaches the other posts through
+# headquarters, so that a traveller who entered at the airport is matched when leaving by land.
+PRIVATE = frozenset({"crossings.Photo", "core.AuditEvent"})
+SHARED = frozenset(t.label for t in TRAVELLING if t.pushed and t.label not in PRIVATE)
+
 
 def by_table() -> dict[str, Travels]:
     return {travels.table: travels for travels in TRAVELLING}
