@@ -9,7 +9,7 @@ check pipeline (checks.py). It only reads.
 from dataclasses import dataclass, field
 from datetime import date
 
-from bmis.crossings import checks
+from bmis.crossings import checks, identity
 from bmis.crossings.models import Crossing, Person, TravelDocument
 from bmis.crossings.reading import Reading
 from bmis.crossings.stays import RuleChoice, choose_rule
@@ -71,7 +71,7 @@ def find_candidates(reading: Reading, exclude: Person | None = None) -> list[Per
     """Return the travellers on record with the same names, date of birth and nationality."""
     if reading.birth_date is None or not reading.surname:
         return []
-    people = Person.objects.filter(
+    people = Person.objects.unmerged().filter(
         name_key=name_key(reading.surname, reading.given_names),
         birth_date=reading.birth_date,
         nationality=reading.nationality,
@@ -97,14 +97,14 @@ def inspect(
     inspection = Inspection(reading=reading, direction=direction, today=today)
     inspection.document = find_document(reading)
     if inspection.document is not None:
-        inspection.person = inspection.document.person
+        inspection.person = identity.canonical(inspection.document.person)
     else:
         inspection.candidates = find_candidates(reading)
         if person is not None and person in inspection.candidates:
             inspection.person = person  # the officer confirmed a new document of a known traveller
     if inspection.person is not None:
         inspection.history = list(
-            inspection.person.crossings.select_related(
+            identity.crossings_of(inspection.person).select_related(
                 "post", "counter", "refusal_reason"
             ).order_by("-at")[:HISTORY]
         )

@@ -64,11 +64,15 @@ class AllowanceKind(models.TextChoices):
 class PersonQuerySet(models.QuerySet):
     def present(self):
         """Return the travellers in the country as far as the records show."""
-        return self.filter(present=True)
+        return self.filter(present=True, merge__isnull=True)
 
     def overstaying(self, today):
         """Return the travellers in the country past the last day of their permitted stay."""
-        return self.filter(present=True, permitted_until__lt=today)
+        return self.filter(present=True, permitted_until__lt=today, merge__isnull=True)
+
+    def unmerged(self):
+        """Return the travellers that are not merged into another (bmis.crossings.identity)."""
+        return self.filter(merge__isnull=True)
 
 
 class Person(SyncedModel):
@@ -353,6 +357,31 @@ class Photo(AppendOnlyModel, SyncedModel):
     class Meta:
         verbose_name = _("photo")
         verbose_name_plural = _("photos")
+
+
+class PersonMerge(SyncedModel):
+    """Headquarters' finding that two travellers on record are one person.
+
+    Two posts that first see the same traveller before either has synchronised each record a
+    traveller; headquarters, holding both, writes a merge, which every node receives. Nothing is
+    rewritten: `person`'s crossings and documents stay as they were recorded, and every node
+    reads them as `into`'s (`bmis.crossings.identity`).
+    """
+
+    person = models.OneToOneField(
+        Person, verbose_name=_("traveller"), on_delete=models.PROTECT, related_name="merge"
+    )
+    into = models.ForeignKey(
+        Person, verbose_name=_("merged into"), on_delete=models.PROTECT, related_name="merged"
+    )
+    reason = models.CharField(_("reason"), max_length=200)
+
+    class Meta:
+        verbose_name = _("merge of travellers")
+        verbose_name_plural = _("merges of travellers")
+
+    def __str__(self) -> str:
+        return f"{self.person_id} → {self.into_id}"
 
 
 class StayCaseQuerySet(models.QuerySet):

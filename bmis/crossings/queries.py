@@ -194,16 +194,16 @@ def parse_search(query: str) -> Search:
 def search_travellers(query: str, limit: int = SEARCH_LIMIT) -> Search:
     """Find travellers by name, document number or date of birth (raise SearchError)."""
     search = parse_search(query)
-    people = Person.objects.all()
+    people = Person.objects.unmerged()
     if search.birth_date is not None:
         people = people.filter(birth_date=search.birth_date)
     if search.name_tokens or search.document_number:
         by_name = Q(pk__in=[]) if not search.name_tokens else Q()
         for token in search.name_tokens:
             by_name &= Q(name_key__contains=token)
-        by_document = Q(
-            pk__in=TravelDocument.objects.filter(number=search.document_number).values("person")
-        )
+        holders = TravelDocument.objects.filter(number=search.document_number).values("person")
+        # A document of a traveller merged into another finds the one they were merged into.
+        by_document = Q(pk__in=holders) | Q(merged__person__in=holders)
         people = people.filter(by_name | by_document if search.document_number else by_name)
     elif search.birth_date is None:
         raise SearchError(_("Type a name, a document number or a date of birth."))

@@ -269,9 +269,15 @@ def pull_apply(answer: dict, *, request: dict, restoring: bool = False) -> Outco
         except records.BadRecord as bad:
             refused.append({"id": str(bad.record.get("id"))[:64], "reason": bad.code})
     cursor = answer.get("cursor") or {}
-    persons = {o.pk for o in objs if o._meta.label == "crossings.Person"} | {
-        o.person_id for o in objs if o._meta.label == "crossings.Crossing"
-    }
+    persons = set()
+    for obj in objs:
+        label = obj._meta.label
+        if label == "crossings.Person":
+            persons.add(obj.pk)
+        elif label == "crossings.Crossing":
+            persons.add(obj.person_id)
+        elif label == "crossings.PersonMerge":
+            persons |= {obj.person_id, obj.into_id}
     with transaction.atomic():
         current = NodeState.objects.select_for_update().get()
         if request["cursor"] != {"txid": current.pull_txid, "seq": current.pull_seq}:

@@ -57,6 +57,7 @@ TRAVELLING = (
     Travels("crossings.TravelDocument", pushed=True),
     Travels("crossings.Shift", pushed=True),
     Travels("crossings.Crossing", pushed=True),
+    Travels("crossings.PersonMerge", pushed=False),
     Travels("crossings.Photo", pushed=True),
     Travels("watchlist.HitReview", pushed=True),
     Travels("watchlist.RetroHit", pushed=True),

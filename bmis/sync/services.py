@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from bmis.core import audit
 from bmis.core.models import AuditChainHead, AuditEvent
+from bmis.crossings.services.identity import persons_merge_duplicates
 from bmis.posts.models import Post
 from bmis.sync import records, signing
 from bmis.sync.models import NodeLink
@@ -194,7 +195,7 @@ def push_receive(*, link: NodeLink, payload: dict, request=None) -> dict:
         raise Refused("epoch", _("This node was enrolled again since: its batch is refused."), 409)
     if first < 1 or last < first - 1:
         raise Refused("malformed", _("The batch is malformed."))
-    stored, refusals, persons = [], [], set()
+    stored, refusals, persons, documents = [], [], set(), set()
     for record in batch:
         try:
             obj = records.load(record, PUSHED)
@@ -205,9 +206,10 @@ def push_receive(*, link: NodeLink, payload: dict, request=None) -> dict:
             refusals.append(_refusal(record, "foreign", obj.origin))
             continue
         stored.append(obj)
-        person = getattr(obj, "person_id", None)
-        if obj._meta.label == "crossings.Crossing" and person:
-            persons.add(person)
+        if obj._meta.label == "crossings.Crossing":
+            persons.add(obj.person_id)
+        elif obj._meta.label == "crossings.TravelDocument":
+            documents.add(obj.pk)
     with transaction.atomic():
         link = NodeLink.objects.select_for_update().select_related("post").get(pk=link.pk)
         if first > link.acked_seq + 1:
@@ -225,6 +227,9 @@ def push_receive(*, link: NodeLink, payload: dict, request=None) -> dict:
             link.list_versions = {str(k)[:20]: v for k, v in payload["lists"].items()}
         link.save(update_fields=["acked_seq", "waiting", "oldest_waiting_at", "list_versions"])
         _advance_chain(link.post.code)
+        if documents:
+            merged = persons_merge_duplicates(document_ids=documents)
+            persons |= {person.pk for person in merged}
         refresh_persons(persons)
         if counts or refusals:
             audit.record(
@@ -294,10 +299,17 @@ def _advance_chain(node: str) -> None:
 
 
 def refresh_persons(person_ids) -> None:
-    """Work out again where each of these travellers is, from the crossings this node holds."""
-    from bmis.crossings import stays
+    """Work out again where each of these travellers is, from the crossings this node holds
+    (of the traveller, and of those merged into them; a merged traveller is nowhere)."""
+    from bmis.crossings import identity, stays
     from bmis.crossings.models import Person
 
+    done = set()
     for person in Person.objects.filter(pk__in=list(person_ids)):
-        crossings = list(person.crossings.all())
-        stays.refresh(person, crossings, stays.matching(crossings))
+        kept = identity.canonical(person)
+        if kept.pk != person.pk:
+            stays.refresh(person, [], stays.matching([]))
+        if kept.pk not in done:
+            crossings = list(identity.crossings_of(kept))
+            stays.refresh(kept, crossings, stays.matching(crossings))
+            done.add(kept.pk)

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from bmis.accounts.roles import INSPECTION_SUPERVISORS
 from bmis.core import audit
-from bmis.crossings import stays
+from bmis.crossings import identity, stays
 from bmis.crossings.inspection import Inspection, inspect, name_key
 from bmis.crossings.models import (
     Crossing,
@@ -188,7 +188,7 @@ def _stay_for_exit(crossing: Crossing, found: domain.Matching) -> None:
 
 def _write(crossing: Crossing, person: Person, photo: bytes | None) -> None:
     """Save `crossing` with its stay figures and photo, and refresh the traveller."""
-    history = list(person.crossings.all())
+    history = list(identity.crossings_of(person))
     found = stays.matching([*history, crossing])
     if crossing.direction == Direction.EXIT and crossing.decision == Decision.ADMITTED:
         _stay_for_exit(crossing, found)

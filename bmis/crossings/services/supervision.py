@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from bmis.accounts.roles import INSPECTION_SUPERVISORS
 from bmis.core import audit
-from bmis.crossings import checks
+from bmis.crossings import checks, identity
 from bmis.crossings.models import (
     Crossing,
     Decision,
@@ -73,7 +73,9 @@ def referral_complete(
     at = timezone.now()
     try:
         with transaction.atomic():
-            person = Person.objects.select_for_update().get(pk=referral.person_id)
+            person = identity.canonical(
+                Person.objects.select_for_update().get(pk=referral.person_id)
+            )
             crossing = _copy(referral, submission=submission, officer=actor, at=at)
             crossing.resolves = referral
             crossing.decision = decision
@@ -187,7 +189,9 @@ def crossing_correct(
         raise ValidationError(errors)
     try:
         with transaction.atomic():
-            person = Person.objects.select_for_update().get(pk=original.person_id)
+            person = identity.canonical(
+                Person.objects.select_for_update().get(pk=original.person_id)
+            )
             day = timezone.localdate(crossing.at)
             _rule(crossing, original.document.kind, person.nationality, day)
             crossing.stay_days, crossing.overstay_days = None, 0

@@ -20,7 +20,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bmis.sync.tests.nodes import Headquarters, PostNode
+from bmis.sync.tests.nodes import Headquarters, PostNode, converge
 from bmis.sync.tests.proxy import FaultyLink
 
 LINK_FAULTS = ["down", "drop_request", "drop_response", "cut_response", "duplicate", "delay"]
@@ -188,14 +188,8 @@ class Drill:
         self.count(result)
         return result
 
-    def converge(self, rounds: int = 30) -> None:
-        for post in self.posts.values():
-            for _ in range(rounds):
-                done = post.manage("sync", check=False)
-                if "Pushed 0 records, pulled 0" in done.stdout:
-                    break
-            else:
-                raise AssertionError(f"{post.code} did not converge: {done.stderr}")
+    def converge(self) -> None:
+        converge(list(self.posts.values()))
 
     # What holds after the faults
 

@@ -140,6 +140,19 @@ class PostNode(Node):
             return conn.execute(sql, params).fetchall()
 
 
+def converge(posts, rounds: int = 30) -> None:
+    """Sync every post until a whole round moves nothing: on PostgreSQL a pull serves a change
+    only once every older transaction of the server has ended, so a change may wait a round."""
+    for _ in range(rounds):
+        quiet = True
+        for post in posts:
+            done = post.manage("sync", check=False)
+            quiet = quiet and "Pushed 0 records, pulled 0" in done.stdout
+        if quiet:
+            return
+    raise AssertionError(f"the posts did not converge: {done.stdout} {done.stderr}")
+
+
 def pg_answers() -> bool:
     try:
         psycopg.connect(f"{PG_SERVER}/postgres", connect_timeout=3).close()

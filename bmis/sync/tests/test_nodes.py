@@ -5,7 +5,7 @@ a post's node on SQLite, the sync agent as a command. Run in the PostgreSQL pass
 import pytest
 from django.db import connection
 
-from bmis.sync.tests.nodes import Headquarters, PostNode, pg_answers
+from bmis.sync.tests.nodes import Headquarters, PostNode, converge, pg_answers
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql" or not pg_answers(),
@@ -16,9 +16,10 @@ STAFF = """
 from bmis.accounts.services import user_create
 from bmis.posts.models import Post
 from bmis.posts.services import counter_create
-post = Post.objects.get(code="OUA")
+post = Post.objects.get(code=CODE)
 counter_create(actor=None, post=post, code="A1", name="Arrivals 1")
-user_create(actor=None, username="jean", password="a-long-test-passphrase", role="officer",
+counter_create(actor=None, post=post, code="D1", name="Departures 1")
+user_create(actor=None, username=USERNAME, password="a-long-test-passphrase", role="officer",
             post=post, first_name="Jean", last_name="Pierre", must_change_password=False)
 """
 
@@ -34,12 +35,14 @@ from bmis.crossings.services.crossings import Details
 from bmis.posts.models import Counter
 from bmis.reference.models import TravelPurpose
 from domain.mrz import build
-officer = User.objects.get(username="jean")
-shift = Shift.objects.filter(officer=officer, closed_at=None).first() or shift_open(
-    officer=officer, counter=Counter.objects.get(code="A1"), direction="entry")
-for number, surname in enumerate(SURNAMES):
+officer = User.objects.get(username=USERNAME)
+desk = "A1" if DIRECTION == "entry" else "D1"
+shift = Shift.objects.filter(officer=officer, closed_at=None, direction=DIRECTION).first()
+shift = shift or shift_open(officer=officer, direction=DIRECTION,
+                            counter=Counter.objects.get(code=desk, post=officer.post))
+for surname in SURNAMES:
     lines = build(format="TD3", document_code="P", issuing_state="UTO", surname=surname,
-                  given_names="ANNA", document_number=f"L{number:07d}", nationality="UTO",
+                  given_names="ANNA", document_number=f"L{surname[:8]}", nationality="UTO",
                   birth_date=date(1974, 8, 12), sex="F", expiry_date=date(2031, 4, 15))
     crossing_record(officer=officer, shift=shift, submission=uuid.uuid4(),
                     reading=from_mrz("\\n".join(lines), today=timezone.localdate()),
@@ -48,8 +51,13 @@ for number, surname in enumerate(SURNAMES):
 """
 
 
-def cross(post: PostNode, *surnames: str) -> None:
-    post.python(f"SURNAMES = {list(surnames)!r}\n" + CROSS)
+def staff(hq: Headquarters, post: str, username: str = "jean") -> None:
+    hq.python(f"CODE = {post!r}\nUSERNAME = {username!r}\n" + STAFF)
+
+
+def cross(post: PostNode, *surnames: str, direction="entry", username="jean") -> None:
+    values = f"SURNAMES = {list(surnames)!r}\nDIRECTION = {direction!r}\n"
+    post.python(values + f"USERNAME = {username!r}\n" + CROSS)
 
 
 @pytest.fixture
@@ -62,7 +70,7 @@ def hq(tmp_path):
 
 def test_a_post_enrols_pushes_its_crossings_and_is_rebuilt_with_nothing_lost(hq, tmp_path):
     code = hq.enrolment_code("OUA")
-    hq.python(STAFF)
+    staff(hq, "OUA")
     post = PostNode(tmp_path / "oua", "OUA")
     enrolled = post.manage("node_enrol", "--hq", hq.url, "--code", code)
     assert "now the node of post OUA" in enrolled.stdout
@@ -96,3 +104,42 @@ def test_a_post_enrols_pushes_its_crossings_and_is_rebuilt_with_nothing_lost(hq,
     stale = post.manage("sync", check=False)
     assert stale.returncode == 1
     assert "signature does not match" in stale.stderr
+
+
+PRESENT = "SELECT p.surname, p.present FROM crossings_person p WHERE p.id NOT IN " \
+    "(SELECT person_id FROM crossings_personmerge) ORDER BY p.surname"  # fmt: skip
+
+
+def test_travellers_flow_between_posts_and_duplicates_are_merged(hq, tmp_path):
+    posts = {}
+    for code, username in (("OUA", "jean"), ("MAL", "marie")):
+        enrolment = hq.enrolment_code(code)
+        staff(hq, code, username)
+        posts[code] = PostNode(tmp_path / code.lower(), code)
+        posts[code].manage("node_enrol", "--hq", hq.url, "--code", enrolment)
+    oua, mal = posts["OUA"], posts["MAL"]
+
+    # Joseph enters at Ouanaminthe; Malpasse hears of it through headquarters.
+    cross(oua, "JOSEPH")
+    converge([oua, mal])
+    assert mal.query(PRESENT) == [("JOSEPH", 1)]
+    # He leaves by Malpasse: his entry there is matched with his exit here, at once.
+    cross(mal, "JOSEPH", direction="exit", username="marie")
+    assert mal.query(PRESENT) == [("JOSEPH", 0)]
+
+    # Dupont enters at Ouanaminthe and leaves by Malpasse before either post synchronised:
+    # each post records a traveller of its own.
+    cross(oua, "DUPONT")
+    cross(mal, "DUPONT", direction="exit", username="marie")
+    assert ("DUPONT", 0) in mal.query(PRESENT)
+    converge([oua, mal])
+    # Headquarters merged them into one traveller, whose entry and exit are matched; no
+    # crossing was rewritten, and every post reads them the same way.
+    assert hq.query("SELECT count(*) FROM crossings_personmerge")[0][0] == 1
+    assert hq.query(PRESENT) == [("DUPONT", False), ("JOSEPH", False)]
+    assert oua.query(PRESENT) == [("DUPONT", 0), ("JOSEPH", 0)]
+    assert mal.query(PRESENT) == [("DUPONT", 0), ("JOSEPH", 0)]
+    assert hq.query("SELECT count(*) FROM crossings_crossing")[0][0] == 4
+    assert hq.query("SELECT count(*) FROM crossings_person")[0][0] == 3
+    for node in (hq, oua, mal):
+        assert "intact" in node.manage("audit_verify").stdout

@@ -1,0 +1,42 @@
+"""Who a traveller on record is, once headquarters has merged duplicates (`PersonMerge`).
+
+A merge never rewrites a record: the merged traveller's crossings and documents stay theirs in
+the database, and these reads gather them under the traveller they were merged into. The
+counter, the stays and the lists of travellers all read through here.
+"""
+
+from bmis.crossings.models import Crossing, Person, PersonMerge
+
+DEPTH = 20  # merges of merges: far more than two posts' duplicates can make
+
+
+def canonical(person: Person) -> Person:
+    """Return the traveller `person` was merged into (through any chain), or `person`."""
+    seen = {person.pk}
+    for _ in range(DEPTH):
+        merge = PersonMerge.objects.filter(person_id=person.pk).select_related("into").first()
+        if merge is None or merge.into_id in seen:
+            return person
+        person = merge.into
+        seen.add(person.pk)
+    return person
+
+
+def members(person: Person) -> list:
+    """Return the keys of `person` and of every traveller merged into them, at any depth."""
+    found, frontier = [person.pk], [person.pk]
+    for _ in range(DEPTH):
+        frontier = list(
+            PersonMerge.objects.filter(into_id__in=frontier)
+            .exclude(person_id__in=found)
+            .values_list("person_id", flat=True)
+        )
+        if not frontier:
+            break
+        found += frontier
+    return found
+
+
+def crossings_of(person: Person):
+    """Return the crossings of `person` and of the travellers merged into them."""
+    return Crossing.objects.filter(person_id__in=members(person))

@@ -1,0 +1,40 @@
+"""Headquarters' merges of travellers first recorded at two posts (`PersonMerge`)."""
+
+from bmis.core import audit
+from bmis.crossings import identity
+from bmis.crossings.models import Person, PersonMerge, TravelDocument
+
+
+def persons_merge_duplicates(*, document_ids) -> list[Person]:
+    """Merge the travellers who hold the same document as one of `document_ids` into the one
+    recorded first; return every traveller touched. Called at headquarters, in the transaction
+    that stored the documents.
+
+    The same number from the same issuing state is the same document, so the same holder; a
+    different date of birth on the two records is left for a person to judge (no merge).
+    """
+    keys = set(
+        TravelDocument.objects.filter(pk__in=list(document_ids)).values_list(
+            "number", "issuing_state"
+        )
+    )
+    touched: list[Person] = []
+    for number, state in sorted(keys):
+        documents = TravelDocument.objects.filter(number=number, issuing_state=state)
+        holders = {identity.canonical(d.person).pk: identity.canonical(d.person)
+                   for d in documents.select_related("person")}  # fmt: skip
+        if len(holders) < 2:
+            continue
+        first, *others = sorted(holders.values(), key=lambda person: person.pk)  # birth order
+        for other in others:
+            if first.birth_date and other.birth_date and first.birth_date != other.birth_date:
+                continue
+            PersonMerge.objects.create(person=other, into=first, reason=f"{state} {number}")
+            audit.record(
+                actor=None,
+                action="person.merged",
+                obj=other,
+                details={"into": str(first.pk), "document": f"{state} {number}"},
+            )
+            touched += [first, other]
+    return touched
