@@ -139,6 +139,20 @@ POSTS = [
     ),
 ]
 
+# Headquarters' own pages: walked with headquarters' settings; on a post's node they are a 404.
+HQ_PAGES = [
+    (lambda o: reverse("sync:network"), {"admin"}),
+]
+
+HQ_POSTS = [
+    (lambda o: reverse("sync:code_issue", args=["OUA"]), {"admin"}),
+    (lambda o: reverse("sync:revoke", args=["OUA"]), {"admin"}),
+]
+
+
+def at_headquarters(settings):
+    settings.BMIS_ROLE, settings.BMIS_POST, settings.BMIS_NODE = "hq", "", "HQ"
+
 
 @pytest.mark.parametrize("role", ROLES)
 def test_each_role_reaches_exactly_its_pages(client, cast, objects, role):
@@ -160,6 +174,32 @@ def test_each_role_reaches_exactly_its_pages(client, cast, objects, role):
     assert redirects == ([reverse("posts:post_list")] if role in PAP_STAFF else [])
 
 
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_reaches_exactly_its_headquarters_pages(client, cast, objects, role, settings):
+    at_headquarters(settings)
+    client.force_login(cast[role])
+    for page, allowed in HQ_PAGES:
+        path = page(objects)
+        status = client.get(path).status_code
+        expected = {200} if role in allowed else {403}
+        assert status in expected, f"{role} GET {path}: {status}, expected {expected}"
+    for page, allowed in HQ_POSTS:
+        path = page(objects)
+        status = client.post(path).status_code
+        expected = {200, 302} if role in allowed else {403}
+        assert status in expected, f"{role} POST {path}: {status}, expected {expected}"
+
+
+def test_headquarters_pages_are_not_found_on_a_post_node(client, cast, objects):
+    for role in [None, *ROLES]:
+        if role:
+            client.force_login(cast[role])
+        for page, _allowed in HQ_PAGES:
+            assert client.get(page(objects)).status_code == 404, (role, page(objects))
+        for page, _allowed in HQ_POSTS:
+            assert client.post(page(objects)).status_code == 404, (role, page(objects))
+
+
 def test_an_officer_of_another_post_is_refused_pap_pages(client, cast, objects):
     client.force_login(cast["officer_oua"])
     response = client.get(reverse("posts:post_detail", args=["PAP"]))
@@ -169,6 +209,15 @@ def test_an_officer_of_another_post_is_refused_pap_pages(client, cast, objects):
 
 def test_anonymous_visitors_are_sent_to_sign_in(client, cast, objects):
     for page, _allowed in PAGES:
+        path = page(objects)
+        response = client.get(path)
+        assert response.status_code == 302, path
+        assert response["Location"].startswith(reverse("accounts:login") + "?next="), path
+
+
+def test_anonymous_visitors_at_headquarters_are_sent_to_sign_in(client, cast, objects, settings):
+    at_headquarters(settings)
+    for page, _allowed in HQ_PAGES:
         path = page(objects)
         response = client.get(path)
         assert response.status_code == 302, path

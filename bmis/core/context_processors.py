@@ -26,6 +26,7 @@ NAVIGATION = [
     ("posts:post_list", pgettext_lazy("navigation", "Posts"), ALL_ROLES - POST_ROLES),
     ("accounts:user_list", pgettext_lazy("navigation", "Users"), {Role.ADMIN}),
     ("core:audit_list", pgettext_lazy("navigation", "Audit trail"), {Role.ADMIN}),
+    ("sync:network", pgettext_lazy("navigation", "Network"), {Role.ADMIN}),
     ("reference:index", pgettext_lazy("navigation", "Reference data"), ALL_ROLES),
     ("crossings:rules", pgettext_lazy("navigation", "Stay rules"), {Role.ADMIN}),
     ("watchlist:list_index", pgettext_lazy("navigation", "Alert lists"), LIST_READERS),
@@ -35,6 +36,8 @@ NAVIGATION = [
         LIST_READERS | INSPECTION_SUPERVISORS,
     ),
 ]
+# Pages that exist only at headquarters (a 404 on a post's node).
+HEADQUARTERS_ONLY = frozenset({"sync:network"})
 
 
 def node(request):
@@ -59,7 +62,7 @@ def _navigation(request, user) -> list[dict]:
     items = [
         {"url": reverse(name), "label": label}
         for name, label, roles in NAVIGATION
-        if user.role in roles
+        if user.role in roles and (settings.BMIS_ROLE == "hq" or name not in HEADQUARTERS_ONLY)
     ]
     if user.role in POST_ROLES:
         my_post = reverse("posts:post_detail", args=[user.post.code])
