@@ -169,14 +169,26 @@ def push_batch(after: int | None = None, epoch: int | None = None) -> dict | Non
     }
 
 
-def push_answered(answer: dict) -> Outcome:
-    """Take headquarters' acknowledgement of a batch: the node's new high-water mark."""
+def push_answered(answer: dict, batch: dict | None = None) -> Outcome:
+    """Take headquarters' acknowledgement of `batch`: the node's new high-water mark.
+
+    The session is audited, unless all it carried was the audit of earlier sessions (else each
+    session's audit event would call for one more session).
+    """
     acked = int(answer.get("acked", 0))
     refused = list(answer.get("refused") or [])
     with transaction.atomic():
         moved = NodeState.objects.filter(pushed_seq__lt=acked).update(
             pushed_seq=acked, last_push_at=timezone.now(), last_error=""
         )
+        if moved and batch is not None and not _only_sync_events(batch["records"]):
+            audit.record(
+                actor=None,
+                action="sync.push",
+                object_type="sync.node",
+                object_id=settings.BMIS_NODE,
+                details={"to": acked, "stored": answer.get("stored", 0)},
+            )
         if refused:
             audit.record(
                 actor=None,
@@ -186,6 +198,14 @@ def push_answered(answer: dict) -> Outcome:
                 details={"refused": refused[:50]},
             )
     return Outcome(pushed=int(answer.get("stored", 0)), refused=refused, more=bool(moved))
+
+
+def _only_sync_events(batch: list[dict]) -> bool:
+    return all(
+        record["model"] == "core.AuditEvent"
+        and str(record["fields"].get("action", "")).startswith("sync.")
+        for record in batch
+    )
 
 
 def push_once() -> Outcome:
@@ -198,7 +218,7 @@ def push_once() -> Outcome:
     if payload is None:
         return Outcome()
     try:
-        return push_answered(_call("/sync/push", payload))
+        return push_answered(_call("/sync/push", payload), payload)
     except client.HQRefused as refused:
         if refused.code != "gap" or "acked" not in refused.data:
             raise

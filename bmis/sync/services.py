@@ -280,6 +280,18 @@ def _check_keys() -> None:
         raise IntegrityError(f"FOREIGN KEY constraint failed: {broken[0]} refers to {broken[2]}")
 
 
+def pull_served(*, link: NodeLink, answer: dict, request=None) -> None:
+    """Audit a pull that sent the node something (an empty one leaves no trace)."""
+    if answer["records"]:
+        audit.record(
+            actor=None,
+            action="sync.pull",
+            obj=link.post,
+            request=request,
+            details={"records": len(answer["records"]), "cursor": answer["cursor"]},
+        )
+
+
 def _refusal(record: dict, code: str, detail: str) -> dict:
     return {"model": str(record.get("model"))[:40], "id": str(record.get("id"))[:64],
             "reason": code, "detail": str(detail)[:200]}  # fmt: skip

@@ -106,6 +106,7 @@ def pull(request: HttpRequest) -> JsonResponse:
         link, data = _signed(request)
         cursor = data.get("cursor") if isinstance(data.get("cursor"), dict) else {}
         answer = feed.pull_serve(link=link, cursor=cursor, restoring=bool(data.get("restoring")))
+        services.pull_served(link=link, answer=answer, request=request)
     except Refused as refused:
         return _refusal(request, node, refused, _number(request))
     except (TypeError, ValueError):

@@ -5,7 +5,7 @@ import json
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from django.utils import translation
+from django.utils import timezone, translation
 
 from bmis.sync import signing
 
@@ -53,7 +53,7 @@ class Node:
             headers={
                 "X-BMIS-Node": self.code,
                 "X-BMIS-Request": str(number),
-                "X-BMIS-Time": "2026-11-28T12:00:00+00:00",
+                "X-BMIS-Time": timezone.now().isoformat(),
                 "X-BMIS-Signature": signing.sign(key or self.key, text),
             },
         )

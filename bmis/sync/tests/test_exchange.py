@@ -206,7 +206,7 @@ def test_the_node_reports_its_backlog_and_clock(hq, node, link):
     assert link.waiting == 12
     assert link.oldest_waiting_at.isoformat() == "2026-11-20T10:00:00+00:00"
     assert link.list_versions == {"UN": 4}
-    assert link.clock_offset is not None  # the node said 12:00 UTC
+    assert abs(link.clock_offset) < 60  # the node's clock is this machine's
 
 
 # Pull
