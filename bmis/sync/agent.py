@@ -98,6 +98,9 @@ def enrol(*, hq_url: str, code: str) -> NodeState:
             hq_url=hq_url,
             hq_public_key=answer["hq_key"],
             epoch=int(answer["epoch"]),
+            # Request numbers go on growing across enrolments: a request signed before (by this
+            # machine's same key) can never be replayed.
+            last_request=int(answer.get("last_request", 0)),
             pushed_seq=Change.objects.aggregate(last=Max("seq"))["last"] or 0,
             enrolled_at=timezone.now(),
             restoring=True,
@@ -111,9 +114,15 @@ def restore() -> NodeState:
     received = 0
     while (done := pull_once(restoring=True)).more:
         received += done.pulled
-    received += done.pulled
+    return restored(received + done.pulled)
+
+
+def restored(received: int) -> NodeState:
+    """Say that everything headquarters holds for the post is back: the node may now push."""
     with transaction.atomic():
         current = NodeState.objects.select_for_update().get()
+        if not current.restoring:
+            return current
         current.restoring = False
         current.save(update_fields=["restoring"])
         audit.record(

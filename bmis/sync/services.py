@@ -86,7 +86,7 @@ def node_enrol(*, post_code: str, code: str, public_key: str, version: str, requ
         rebuilt = link.epoch > 0
         link.public_key = public_key
         link.epoch += 1
-        link.acked_seq = link.last_request = 0
+        link.acked_seq = 0  # `last_request` is kept: see agent.enrol
         link.enrolment_code_hash, link.enrolment_expires_at = "", None
         link.enrolled_at = link.last_contact_at = timezone.now()
         link.revoked_at = None
@@ -104,6 +104,7 @@ def node_enrol(*, post_code: str, code: str, public_key: str, version: str, requ
         "epoch": link.epoch,
         "hq_key": signing.public_pem(signing.own_key()),
         "schema": records.SCHEMA,
+        "last_request": link.last_request,
     }
 
 
@@ -189,8 +190,12 @@ def push_receive(*, link: NodeLink, payload: dict, request=None) -> dict:
     try:
         epoch, first, last = (int(payload[k]) for k in ("epoch", "from_seq", "to_seq"))
         batch = list(payload["records"])
+        waiting = min(max(0, int(payload.get("waiting") or 0)), 2**62)
+        oldest = parse_datetime(str(payload.get("oldest_waiting_at") or ""))
     except (KeyError, TypeError, ValueError):
         raise Refused("malformed", _("The batch is malformed.")) from None
+    if last > 2**62:
+        raise Refused("malformed", _("The batch is malformed."))
     if epoch != link.epoch:
         raise Refused("epoch", _("This node was enrolled again since: its batch is refused."), 409)
     if first < 1 or last < first - 1:
@@ -221,8 +226,7 @@ def push_receive(*, link: NodeLink, payload: dict, request=None) -> dict:
             refusals += conflicts
         if last > link.acked_seq:
             link.acked_seq = last
-        link.waiting = max(0, int(payload.get("waiting") or 0))
-        link.oldest_waiting_at = parse_datetime(str(payload.get("oldest_waiting_at") or ""))
+        link.waiting, link.oldest_waiting_at = waiting, oldest
         if isinstance(payload.get("lists"), dict):
             link.list_versions = {str(k)[:20]: v for k, v in payload["lists"].items()}
         link.save(update_fields=["acked_seq", "waiting", "oldest_waiting_at", "list_versions"])

@@ -2,12 +2,16 @@
 
 import itertools
 import json
+import time
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from django.db import connection
+from django.db.models import Max
 from django.utils import timezone, translation
 
-from bmis.sync import signing
+from bmis.sync import feed, signing
+from bmis.sync.models import Change
 
 
 @pytest.fixture(autouse=True)
@@ -35,6 +39,19 @@ def link(oua, node_key):
     return NodeLink.objects.create(post=oua, public_key=signing.public_pem(node_key), epoch=1)
 
 
+def settled():
+    """Wait until headquarters may serve every committed change. On PostgreSQL the horizon is
+    the server's (`feed._horizon`): another database's writer, in a test run beside this one,
+    holds it back for a moment. Inside a test's own transaction nothing is committed: no wait."""
+    last = Change.objects.aggregate(last=Max("txid"))["last"] or 0
+    deadline = time.monotonic() + 60
+    while not connection.in_atomic_block and time.monotonic() < deadline:
+        horizon = feed._horizon()
+        if horizon is None or horizon > last:
+            return
+        time.sleep(0.05)
+
+
 class Node:
     """A post's node as headquarters sees it: signed requests with growing numbers."""
 
@@ -43,6 +60,8 @@ class Node:
         self.numbers = itertools.count(1)
 
     def post(self, path, payload, *, number=None, key=None, body=None):
+        if path == "/sync/pull":
+            settled()
         number = next(self.numbers) if number is None else number
         body = json.dumps(payload).encode() if body is None else body
         text = signing.message("POST", path, self.code, number, body)

@@ -140,6 +140,56 @@ class PostNode(Node):
             return conn.execute(sql, params).fetchall()
 
 
+# Scripts run in a node's Django shell: a post's staff (at headquarters), crossings (at a post).
+
+STAFF = """
+from bmis.accounts.services import user_create
+from bmis.posts.models import Post
+from bmis.posts.services import counter_create
+post = Post.objects.get(code=CODE)
+counter_create(actor=None, post=post, code="A1", name="Arrivals 1")
+counter_create(actor=None, post=post, code="D1", name="Departures 1")
+user_create(actor=None, username=USERNAME, password="a-long-test-passphrase", role="officer",
+            post=post, first_name="Jean", last_name="Pierre", must_change_password=False)
+"""
+
+CROSS = """
+import uuid
+from datetime import date
+from django.utils import timezone
+from bmis.accounts.models import User
+from bmis.crossings.models import Shift
+from bmis.crossings.reading import from_mrz
+from bmis.crossings.services import crossing_record, shift_open
+from bmis.crossings.services.crossings import Details
+from bmis.posts.models import Counter
+from bmis.reference.models import TravelPurpose
+from domain.mrz import build
+officer = User.objects.get(username=USERNAME)
+desk = "A1" if DIRECTION == "entry" else "D1"
+shift = Shift.objects.filter(officer=officer, closed_at=None, direction=DIRECTION).first()
+shift = shift or shift_open(officer=officer, direction=DIRECTION,
+                            counter=Counter.objects.get(code=desk, post=officer.post))
+for surname in SURNAMES:
+    lines = build(format="TD3", document_code="P", issuing_state="UTO", surname=surname,
+                  given_names="ANNA", document_number=f"L{surname[:8]}", nationality="UTO",
+                  birth_date=date(1974, 8, 12), sex="F", expiry_date=date(2031, 4, 15))
+    crossing_record(officer=officer, shift=shift, submission=uuid.uuid4(),
+                    reading=from_mrz("\\n".join(lines), today=timezone.localdate()),
+                    details=Details(mode="air", purpose=TravelPurpose.objects.first()),
+                    decision="admitted")
+"""
+
+
+def staff(hq: "Headquarters", post: str, username: str = "jean") -> None:
+    hq.python(f"CODE = {post!r}\nUSERNAME = {username!r}\n" + STAFF)
+
+
+def cross(post: "PostNode", *surnames: str, direction="entry", username="jean") -> None:
+    values = f"SURNAMES = {list(surnames)!r}\nDIRECTION = {direction!r}\n"
+    post.python(values + f"USERNAME = {username!r}\n" + CROSS)
+
+
 def converge(posts, rounds: int = 30) -> None:
     """Sync every post until a whole round moves nothing: on PostgreSQL a pull serves a change
     only once every older transaction of the server has ended, so a change may wait a round."""

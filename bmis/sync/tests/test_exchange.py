@@ -66,6 +66,18 @@ def test_enrolling_again_starts_a_new_epoch_and_forgets_the_old_key(hq, client, 
     assert link.acked_seq == 0
 
 
+def test_request_numbers_go_on_growing_across_enrolments(hq, node, link, oua):
+    node.post("/sync/push", batch([person_record()]), number=40)
+    code = services.node_code_issue(actor=None, post=oua)
+    # The same machine enrols again: its key is the same, its old requests must stay dead.
+    answer = services.node_enrol(post_code="OUA", code=code, public_key=link.public_key,
+                                 version="")  # fmt: skip
+    assert answer["last_request"] == 40
+    replay = node.post("/sync/push", batch([person_record()], epoch=2), number=40)
+    assert replay.status_code == 409
+    assert replay.json()["error"] == "replay"
+
+
 def test_an_expired_code_is_refused(hq, client, oua):
     code = services.node_code_issue(actor=None, post=oua)
     NodeLink.objects.update(enrolment_expires_at=timezone.now() - timedelta(seconds=1))

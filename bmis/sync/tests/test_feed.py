@@ -8,6 +8,7 @@ from django.db import connection, connections, transaction
 from bmis.reference.models import TravelPurpose
 from bmis.sync import feed
 from bmis.sync.models import Change
+from bmis.sync.tests.conftest import settled
 
 
 def _write(name: str, count: int, barrier: threading.Barrier) -> None:
@@ -36,6 +37,7 @@ def test_a_reader_pulling_while_four_writers_commit_misses_nothing():
             txid, seq = change.txid, change.seq
     for writer in writers:
         writer.join()
+    settled()
     while batch := feed.changes_after(txid, seq):
         seen += [change.seq for change in batch]
         txid, seq = batch[-1].txid, batch[-1].seq
