@@ -628,7 +628,7 @@ def test_a_post_with_no_link_exchanges_with_headquarters_by_stick(headquarters, 
     assert "headquarters' answer" in wrong_side.stderr
     for answer in ("oua-2-answer.bmis", "oua-1-answer.bmis", "oua-2-answer.bmis"):
         post.manage("sync_import", str(stick / answer))
-    assert post.query("SELECT code FROM posts_counter ORDER BY code") == [("A1",), ("B1",)]
+    assert post.query("SELECT code FROM posts_counter ORDER BY code") == [("A1",), ("B1",), ("D1",)]
     assert post.query("SELECT is_active FROM accounts_user WHERE username = 'marie'") == [(1,)]
     assert post.query("SELECT count(*) FROM crossings_crossing")[0][0] == 4
 
