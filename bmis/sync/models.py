@@ -8,6 +8,7 @@ headquarters (one row).
 """
 
 from django.db import models
+from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
 
 
@@ -27,6 +28,9 @@ class Change(models.Model):
     txid = models.BigIntegerField(default=0)
     # Written by applying what headquarters sent (a pull): not to be pushed back.
     pulled = models.BooleanField(default=False)
+    # This node's clock when the change was written. At headquarters, a post's record's first
+    # change is when headquarters received it; the record's own times are the post's clock.
+    at = models.DateTimeField(db_default=Now())
 
     class Meta:
         indexes = [

@@ -54,3 +54,15 @@ def test_tables_that_stay_home_are_not_logged():
 
     LoginThrottle.objects.create(key="user:x", failures=1)
     assert not Change.objects.filter(table="accounts_loginthrottle").exists()
+
+
+@pytest.mark.django_db
+def test_each_change_keeps_this_nodes_time_of_writing():
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    before = timezone.now()
+    Post.objects.create(code="JAC", name="Jacmel", kind="sea")
+    change = Change.objects.latest("seq")
+    assert before - timedelta(seconds=5) <= change.at <= timezone.now()
