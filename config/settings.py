@@ -12,6 +12,7 @@ import re
 import secrets
 import stat
 import zoneinfo
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -259,6 +260,7 @@ SESSION_COOKIE_SAMESITE = "Lax"
 BMIS_ENROLMENT_DAYS = env_int("BMIS_ENROLMENT_DAYS", 7)
 BMIS_CLOCK_TOLERANCE_SECONDS = env_int("BMIS_CLOCK_TOLERANCE_SECONDS", 300)
 BMIS_SILENT_HOURS = env_int("BMIS_SILENT_HOURS", 24)
+BMIS_SILENT_AFTER = timedelta(hours=BMIS_SILENT_HOURS)
 BMIS_SYNC_INTERVAL_SECONDS = env_int("BMIS_SYNC_INTERVAL_SECONDS", 60)
 
 BMIS_LOCKOUT_ACCOUNT_FAILURES = env_int("BMIS_LOCKOUT_ACCOUNT_FAILURES", 5)

@@ -183,7 +183,7 @@ def read(*, posts=None, now: datetime | None = None) -> list[Row]:
         links,
         current_lists,
         now=now or timezone.now(),
-        silent_after=timedelta(hours=settings.BMIS_SILENT_HOURS),
+        silent_after=settings.BMIS_SILENT_AFTER,
         clock_tolerance=settings.BMIS_CLOCK_TOLERANCE_SECONDS,
     )
 

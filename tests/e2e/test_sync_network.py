@@ -1,6 +1,7 @@
 """Headquarters' view of the network in the browser: an administrator issues a post's enrolment
 code, the post's node enrols, pulls and pushes over HTTP, and the page follows it from not
-enrolled to in sync; then the administrator revokes it, and its next push is refused."""
+enrolled to in sync, silent, and in sync again; then the administrator revokes it, and its next
+push is refused."""
 
 import json
 import re
@@ -97,7 +98,7 @@ def state(message: str) -> str:
 
 
 def test_an_administrator_follows_a_post_from_not_enrolled_to_in_sync(
-    page, live_server, demo, headquarters
+    page, live_server, demo, headquarters, settings
 ):
     url = live_server.url
     sign_in(page, url, "admin", demo)
@@ -141,6 +142,18 @@ def test_an_administrator_follows_a_post_from_not_enrolled_to_in_sync(
     expect(row).to_have_attribute("data-state", "in_sync")
     expect(row.get_by_role("cell").first).to_have_text(state("In sync"))
     expect(row.locator("td.num").first).to_have_text("0")
+
+    # The post falls silent (here after four seconds rather than hours), and is back in sync as
+    # soon as its node calls again.
+    settings.BMIS_SILENT_AFTER = timedelta(seconds=4)
+    page.wait_for_timeout(5000)
+    page.reload()
+    expect(row).to_have_attribute("data-state", "silent")
+    expect(row.get_by_role("cell").first).to_have_text(state("Silent"))
+    assert node.push(waiting=0)[0] == 200
+    page.reload()
+    expect(row).to_have_attribute("data-state", "in_sync")
+    settings.BMIS_SILENT_AFTER = timedelta(hours=24)
 
     # The machine is lost: the administrator revokes the node, and its next push is refused.
     row.locator("summary", has_text=fr("Revoke", "a node")).click()
