@@ -61,7 +61,7 @@ def call(hq_url: str, path: str, payload: dict, *, number: int = 0, hq_key: str 
     except (urllib.error.URLError, OSError, ValueError) as exc:
         raise LinkDown(str(getattr(exc, "reason", exc))) from None
     if status >= 500:
-        raise LinkDown(_("Headquarters failed (HTTP %(status)s).") % {"status": status})
+        raise LinkDown(_("Headquarters had an error (HTTP %(status)s).") % {"status": status})
     if hq_key:
         text = signing.message("RESPONSE", path, "HQ", number, content)
         if not signing.verify(hq_key, signature.get("X-BMIS-Signature", ""), text):
@@ -73,6 +73,6 @@ def call(hq_url: str, path: str, payload: dict, *, number: int = 0, hq_key: str 
         raise LinkDown(message % {"status": status}) from None
     if status >= 400 or not isinstance(data, dict):
         if status >= 500 or not isinstance(data, dict):
-            raise LinkDown(_("Headquarters failed (HTTP %(status)s).") % {"status": status})
+            raise LinkDown(_("Headquarters had an error (HTTP %(status)s).") % {"status": status})
         raise HQRefused(str(data.get("error", "")), str(data.get("message", "")), data)
     return data

@@ -5,25 +5,46 @@ values of every concrete field but those its model keeps at home (`registry`): d
 in ISO 8601, keys as text, binary data in base64. The fields are those of this schema version
 (`SCHEMA`): a node that speaks another is refused before anything is read.
 
-`store` writes a batch with one `INSERT … ON CONFLICT (primary key) DO UPDATE` per model: a
-record that arrives twice is stored once, by the database's own constraint, never by a check
-before the insert. Append-only records (crossings, audit events) are never changed by a repeat:
-their conflict updates nothing but their origin, to itself.
+`load` checks every value as `Model.clean_fields` would (keys aside: the database checks them),
+by the same field methods; a value that a quick test of its type, length and choices accepts
+skips the slower general path, which gives any refusal its usual message.
+
+`store` writes a batch with one `INSERT … ON CONFLICT (primary key)` statement per model (per
+500 rows on PostgreSQL, which reads them from one JSON parameter; per row on SQLite): a record
+that arrives twice is stored once, by the database's own constraint, never by a check before
+the insert. A repeat changes a row only if one of its values differs, so an
+unchanged row is not written again, and its sync trigger does not record a change for every
+node to pull. Append-only records (crossings, audit events) are never changed by a repeat:
+their conflict does nothing.
 """
 
 import base64
 import datetime
+import ipaddress
+import json
+import math
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
+from functools import cache
 
-from django.db import models
+from django.core.validators import MaxLengthValidator
+from django.db import connection, models
 
 from bmis.core.models import AppendOnlyModel, AuditEvent
 from bmis.sync.registry import BY_LABEL, Travels, order
 
 SCHEMA = 1
+ROWS_PER_STATEMENT = 500
+PASSED_AS_IS = frozenset(  # values the database drivers take as `to_python` left them
+    {"CharField", "TextField", "BooleanField", "IntegerField", "BigIntegerField",
+     "SmallIntegerField", "PositiveIntegerField", "PositiveBigIntegerField",
+     "PositiveSmallIntegerField", "FloatField"}
+)  # fmt: skip
+AS_JSON = frozenset(
+    {"UUIDField", "DateField", "TimeField", "DecimalField", "BinaryField", "JSONField"}
+)  # fmt: skip; written by `_json_value`, or JSON themselves
 
 
 class BadRecord(ValueError):
@@ -42,6 +63,67 @@ def _fields(travels: Travels) -> list[models.Field]:
     ]
 
 
+class Plan:
+    """What reading and writing one model's records needs, worked out once per model."""
+
+    def __init__(self, travels: Travels) -> None:
+        model = self.model = travels.model
+        self.pk = model._meta.pk
+        self.fields = _fields(travels)
+        carried = {field.attname for field in self.fields} | {self.pk.attname}
+        self.readers = [
+            (field.attname, (field.target_field if field.is_relation else field).to_python,
+             not isinstance(field, models.JSONField))
+            for field in self.fields
+        ]  # fmt: skip
+        # Every concrete field in order, to build an instance from its values by position; a
+        # field kept at home takes its default, as the keyword constructor would give it.
+        self.columns = [field for field in model._meta.concrete_fields if not field.generated]
+        self.home = [
+            (field.attname, None if field.attname in carried else field.get_default)
+            for field in model._meta.concrete_fields
+        ]
+        # Keys are checked by the database's constraints when the batch commits, all at once.
+        self.unchecked = [field.name for field in model._meta.concrete_fields if field.is_relation]
+        excluded = {*self.unchecked, "password"}
+        self.checks = [
+            (field, _quick_test(field))
+            for field in model._meta.fields
+            if field.name not in excluded and not field.generated
+        ]
+        self.append_only = issubclass(model, AppendOnlyModel | AuditEvent)
+
+
+def _quick_test(field: models.Field) -> Callable | None:
+    """Return a test that accepts only values `field.clean` accepts unchanged, or None.
+
+    Only for fields validated by `Field.validate` itself, with no validator but the maximum
+    length: a value that is not empty, short enough and one of the choices passes them.
+    """
+    if type(field).validate is not models.Field.validate:
+        return None
+    if any(
+        not isinstance(validator, MaxLengthValidator) or validator.limit_value != field.max_length
+        for validator in field.validators
+    ):
+        return None
+    empty = field.empty_values
+    limit = field.max_length if field.validators else float("inf")
+    if field.choices is not None:
+        choices = frozenset(key for key in dict(field.flatchoices) if isinstance(key, str))
+        return lambda value: (
+            type(value) is str and value != "" and value in choices and len(value) <= limit
+        )
+    if field.validators:
+        return lambda value: type(value) is str and value != "" and len(value) <= limit
+    return lambda value: value not in empty
+
+
+@cache
+def plan(label: str) -> Plan:
+    return Plan(BY_LABEL[label])
+
+
 def _plain(value):
     if isinstance(value, datetime.datetime | datetime.date | datetime.time):
         return value.isoformat()
@@ -54,13 +136,11 @@ def _plain(value):
 
 def dump(obj: models.Model) -> dict:
     """Return the travelling form of a row."""
-    travels = BY_LABEL[obj._meta.label]
+    label = obj._meta.label
     return {
-        "model": travels.label,
+        "model": BY_LABEL[label].label,
         "id": str(obj.pk),
-        "fields": {
-            field.attname: _plain(field.value_from_object(obj)) for field in _fields(travels)
-        },
+        "fields": {attname: _plain(getattr(obj, attname)) for attname, _, _ in plan(label).readers},
     }
 
 
@@ -71,32 +151,35 @@ def load(record: dict, allowed: Iterable[str]) -> models.Model:
     label = record.get("model")
     if label not in allowed:
         raise BadRecord("model", record, str(label))
-    travels = BY_LABEL[label]
-    model = travels.model
+    found = plan(label)
+    given = record["fields"]
     values = {}
     try:
-        values[model._meta.pk.attname] = model._meta.pk.to_python(record.get("id"))
-        for field in _fields(travels):
-            if field.attname not in record["fields"]:
-                raise BadRecord("missing", record, field.attname)
-            value = record["fields"][field.attname]
-            if value is not None and not isinstance(field, models.JSONField):
-                target = field.target_field if field.is_relation else field
-                value = target.to_python(value)
-            values[field.attname] = value
+        values[found.pk.attname] = found.pk.to_python(record.get("id"))
+        for attname, to_python, convert in found.readers:
+            if attname not in given:
+                raise BadRecord("missing", record, attname)
+            value = given[attname]
+            values[attname] = to_python(value) if convert and value is not None else value
     except BadRecord:
         raise
     except Exception as exc:  # a value of the wrong type or shape, whatever the field
         raise BadRecord("value", record, str(exc)[:200]) from None
-    if values[model._meta.pk.attname] in (None, ""):
+    if values[found.pk.attname] in (None, ""):
         raise BadRecord("value", record, "id")
-    obj = model(**values)
-    # Keys are checked by the database's constraints when the batch commits, all at once.
-    unchecked = [field.name for field in model._meta.concrete_fields if field.is_relation]
-    try:
-        obj.clean_fields(exclude=[*unchecked, "password"])
-    except Exception as exc:
-        raise BadRecord("value", record, str(exc)[:200]) from None
+    obj = found.model(*[values[a] if d is None else d() for a, d in found.home])
+    for field, quick in found.checks:
+        value = getattr(obj, field.attname)
+        if (field.blank and value in field.empty_values) or (quick and quick(value)):
+            continue
+        try:
+            setattr(obj, field.attname, field.clean(value, obj))
+        except Exception:  # clean_fields gives the refusal its message, with every field's
+            try:
+                obj.clean_fields(exclude=[*found.unchecked, "password"])
+            except Exception as exc:
+                raise BadRecord("value", record, str(exc)[:200]) from None
+            return obj
     return obj
 
 
@@ -107,19 +190,135 @@ def store(objs: Iterable[models.Model]) -> dict[str, int]:
         by_model[obj._meta.label][obj.pk] = obj  # a row sent twice in a batch: its last state
     counts = {}
     for label in sorted(by_model, key=order):
-        travels = BY_LABEL[label]
-        model = travels.model
         rows = list(by_model[label].values())
-        if issubclass(model, AppendOnlyModel | AuditEvent):
-            update = ["origin"]
-        else:
-            update = [field.name for field in _fields(travels)]
-        model.objects.bulk_create(
-            rows,
-            batch_size=500,
-            update_conflicts=True,
-            unique_fields=[model._meta.pk.name],
-            update_fields=update,
-        )
+        _upsert(plan(label), rows)
+        for obj in rows:
+            obj._state.adding, obj._state.db = False, connection.alias
         counts[label] = len(rows)
     return counts
+
+
+def _upsert(found: Plan, rows: list[models.Model]) -> None:
+    vendor = connection.vendor
+    adapters = _adapters(found, vendor)
+    values = [
+        [getattr(obj, attname) if adapt is None else adapt(obj) for _, attname, adapt in adapters]
+        for obj in rows
+    ]
+    with connection.cursor() as cursor:
+        if vendor != "postgresql":  # one prepared statement, run for each row
+            cursor.executemany(_statement(found, vendor), values)
+            return
+        # One parameter, the rows as a JSON array that PostgreSQL reads into the table's row
+        # type (json_populate_recordset): no statement thousands of placeholders long to parse.
+        columns = [column for column, _, _ in adapters]
+        for start in range(0, len(values), ROWS_PER_STATEMENT):
+            chunk = values[start : start + ROWS_PER_STATEMENT]
+            data = json.dumps([dict(zip(columns, row, strict=True)) for row in chunk],
+                              default=_json_value, allow_nan=False)  # fmt: skip
+            cursor.execute(_statement(found, vendor), [data])
+
+
+@cache
+def _adapters(found: Plan, vendor: str) -> list[tuple[str, str, Callable | None]]:
+    """Return each column's name, attname and adapter from the row's value, None for as is.
+
+    The values are those `load` gave (`to_python`'s). On SQLite they go to the driver, which
+    takes them as they are but keys and dates (text); on PostgreSQL into a JSON array
+    (`_json_value`), where a timestamp without a time zone, a float that is not a number and
+    the rarer types go through the field's own `get_db_prep_save` first, as Django's inserts do.
+    """
+    adapters = []
+    for field in found.columns:
+        kind = (field.target_field if field.is_relation else field).get_internal_type()
+        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+            adapt = _prepared(field, pre_save=True)
+        elif vendor != "postgresql":
+            adapt = None if kind in PASSED_AS_IS else _prepared(field)
+        elif kind == "DateTimeField":
+            adapt = _aware(field.attname, _prepared(field))
+        elif kind == "FloatField":
+            adapt = _finite(field.attname)
+        elif kind == "GenericIPAddressField":
+            adapt = _address(field)
+        elif kind == "JSONField" and field.encoder is not None:
+            adapt = _encoded(field)
+        elif kind in PASSED_AS_IS or kind in AS_JSON:
+            adapt = None
+        else:
+            adapt = _prepared(field)
+        adapters.append((field.column, field.attname, adapt))
+    return adapters
+
+
+def _prepared(field: models.Field, pre_save: bool = False) -> Callable:
+    def adapt(obj):
+        value = field.pre_save(obj, True) if pre_save else getattr(obj, field.attname)
+        return field.get_db_prep_save(value, connection)
+
+    return adapt
+
+
+def _aware(attname: str, otherwise: Callable) -> Callable:
+    def adapt(obj):
+        value = getattr(obj, attname)
+        aware = type(value) is datetime.datetime and value.utcoffset() is not None
+        return value if aware else otherwise(obj)
+
+    return adapt
+
+
+def _finite(attname: str) -> Callable:
+    def adapt(obj):
+        value = getattr(obj, attname)
+        if value is None or math.isfinite(value):
+            return value
+        return "NaN" if math.isnan(value) else "Infinity" if value > 0 else "-Infinity"
+
+    return adapt
+
+
+def _address(field: models.Field) -> Callable:
+    def adapt(obj):
+        return field.get_prep_value(getattr(obj, field.attname)) or None
+
+    return adapt
+
+
+def _encoded(field: models.Field) -> Callable:
+    def adapt(obj):
+        return json.loads(json.dumps(getattr(obj, field.attname), cls=field.encoder))
+
+    return adapt
+
+
+def _json_value(value):
+    """Return a value JSON cannot hold as PostgreSQL reads it from JSON text."""
+    if isinstance(value, datetime.datetime | datetime.date | datetime.time):
+        return value.isoformat()
+    if isinstance(value, uuid.UUID | Decimal | ipaddress.IPv4Address | ipaddress.IPv6Address):
+        return str(value)
+    if isinstance(value, bytes | memoryview):
+        return "\\x" + bytes(value).hex()
+    raise TypeError(f"{type(value).__name__} cannot be stored from a record")
+
+
+@cache
+def _statement(found: Plan, vendor: str) -> str:
+    quote = connection.ops.quote_name
+    table = quote(found.model._meta.db_table)
+    columns = ", ".join(quote(field.column) for field in found.columns)
+    if vendor == "postgresql":
+        rows = f"SELECT {columns} FROM json_populate_recordset(NULL::{table}, %s)"  # noqa: S608
+    else:
+        rows = "VALUES (" + ", ".join(["%s"] * len(found.columns)) + ")"
+    sql = f"INSERT INTO {table} ({columns}) {rows} ON CONFLICT ({quote(found.pk.column)}) DO "
+    update = [quote(field.column) for field in found.fields]
+    if found.append_only or not update:
+        return sql + "NOTHING"
+    new = "EXCLUDED" if vendor == "postgresql" else "excluded"
+    differs = "IS DISTINCT FROM" if vendor == "postgresql" else "IS NOT"
+    sets = ", ".join(f"{column} = {new}.{column}" for column in update)
+    held = ", ".join(f"{table}.{column}" for column in update)
+    sent = ", ".join(f"{new}.{column}" for column in update)
+    return sql + f"UPDATE SET {sets} WHERE ({held}) {differs} ({sent})"

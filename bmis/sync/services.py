@@ -149,7 +149,7 @@ def authenticate(*, node: str, number: str, signature: str, sent_at: str, method
             message = _("The request's signature does not match the node's key.")
             raise Refused("signature", message, 403)
         if number_value <= link.last_request:
-            message = _("This request was already received: it is not replayed.")
+            message = _("This request was already received: it is not carried out twice.")
             raise Refused("replay", message, 409)
         now = timezone.now()
         link.last_request = number_value
@@ -197,7 +197,11 @@ def push_receive(*, link: NodeLink, payload: dict, request=None) -> dict:
     if last > 2**62:
         raise Refused("malformed", _("The batch is malformed."))
     if epoch != link.epoch:
-        raise Refused("epoch", _("This node was enrolled again since: its batch is refused."), 409)
+        raise Refused(
+            "epoch",
+            _("This node was enrolled again after this batch was made: the batch is refused."),
+            409,
+        )
     if first < 1 or last < first - 1:
         raise Refused("malformed", _("The batch is malformed."))
     stored, refusals, persons, documents = [], [], set(), set()

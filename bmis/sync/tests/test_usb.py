@@ -323,7 +323,7 @@ def test_a_file_imported_twice_is_refused_and_audited(exchange):
     assert usb.answer_path(path).read_bytes() == answer
     assert refusals()[-1] == {
         "code": "replay",
-        "reason": "This request was already received: it is not replayed.",
+        "reason": "This request was already received: it is not carried out twice.",
     }
 
 
