@@ -9,7 +9,7 @@ import urllib.error
 import urllib.request
 
 from django.conf import settings
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from bmis.sync import signing
@@ -37,7 +37,12 @@ def call(hq_url: str, path: str, payload: dict, *, number: int = 0, hq_key: str 
     """
     url = hq_url.rstrip("/") + path
     body = json.dumps(payload, separators=(",", ":")).encode()
-    headers = {"Content-Type": "application/json", "X-BMIS-Version": settings.VERSION}
+    headers = {
+        "Content-Type": "application/json",
+        "X-BMIS-Version": settings.VERSION,
+        # Headquarters says why it refuses in the node's language.
+        "Accept-Language": translation.get_language() or settings.LANGUAGE_CODE,
+    }
     if number:
         text = signing.message("POST", path, settings.BMIS_NODE, number, body)
         headers.update(

@@ -12,10 +12,10 @@ skips the slower general path, which gives any refusal its usual message.
 `store` writes a batch with one `INSERT … ON CONFLICT (primary key)` statement per model (per
 500 rows on PostgreSQL, which reads them from one JSON parameter; per row on SQLite): a record
 that arrives twice is stored once, by the database's own constraint, never by a check before
-the insert. A repeat changes a row only if one of its values differs, so an
-unchanged row is not written again, and its sync trigger does not record a change for every
-node to pull. Append-only records (crossings, audit events) are never changed by a repeat:
-their conflict does nothing.
+the insert. A repeat changes a row only where one of its values differs: a row sent again as it
+was is not written again, and its sync trigger logs no change for every node to pull.
+Append-only records (crossings, audit events) are never changed by a repeat: their conflict
+does nothing.
 """
 
 import base64

@@ -70,6 +70,7 @@ class Node:
             body,
             content_type="application/json",
             headers={
+                "Accept-Language": "en",
                 "X-BMIS-Node": self.code,
                 "X-BMIS-Request": str(number),
                 "X-BMIS-Time": timezone.now().isoformat(),

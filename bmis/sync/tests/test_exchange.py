@@ -40,6 +40,7 @@ def test_a_post_enrols_once_with_its_code(hq, client, oua):
         "/sync/enrol",
         {"post": "OUA", "code": code.lower(), "public_key": key, "version": "0.1.0"},
         content_type="application/json",
+        headers={"Accept-Language": "en"},
     )
     assert answer.status_code == 200
     assert answer.json()["epoch"] == 1
@@ -48,6 +49,7 @@ def test_a_post_enrols_once_with_its_code(hq, client, oua):
         "/sync/enrol",
         {"post": "OUA", "code": code, "public_key": key},
         content_type="application/json",
+        headers={"Accept-Language": "en"},
     )
     assert again.status_code == 403
     assert again.json() == {
@@ -85,6 +87,7 @@ def test_an_expired_code_is_refused(hq, client, oua):
         "/sync/enrol",
         {"post": "OUA", "code": code, "public_key": signing.public_pem(signing.own_key())},
         content_type="application/json",
+        headers={"Accept-Language": "en"},
     )
     assert answer.status_code == 403
     assert answer.json()["message"] == "This enrolment code has expired: ask for a new one."
