@@ -34,6 +34,7 @@ class Node:
             "HOME": str(folder),
             "BMIS_ENV_FILE": "",
             "BMIS_VAR_DIR": str(folder / "var"),
+            "BMIS_LANGUAGE": "en",  # the tests read what the commands print
             "SECRET_KEY": "a-test-secret-key-that-is-long-enough-" + uuid.uuid4().hex,
             **env,
         }
