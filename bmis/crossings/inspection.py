@@ -104,9 +104,9 @@ def inspect(
             inspection.person = person  # the officer confirmed a new document of a known traveller
     if inspection.person is not None:
         inspection.history = list(
-            identity.crossings_of(inspection.person).select_related(
-                "post", "counter", "refusal_reason"
-            ).order_by("-at")[:HISTORY]
+            identity.crossings_of(inspection.person)
+            .select_related("post", "counter", "refusal_reason")
+            .order_by("-at")[:HISTORY]
         )
     if direction == "entry":
         inspection.rule = choose_rule(
