@@ -1,5 +1,7 @@
 """Headquarters' merges of travellers first recorded at two posts (`PersonMerge`)."""
 
+from django.db.models import Count
+
 from bmis.core import audit
 from bmis.crossings import identity
 from bmis.crossings.models import Person, PersonMerge, TravelDocument
@@ -18,6 +20,15 @@ def persons_merge_duplicates(*, document_ids) -> list[Person]:
             "number", "issuing_state"
         )
     )
+    # One query finds the few documents held by two travellers or more (merged ones included):
+    # only those are looked at one by one.
+    held_twice = (
+        TravelDocument.objects.filter(number__in={number for number, _ in keys})
+        .values_list("number", "issuing_state")
+        .annotate(holders=Count("person_id", distinct=True))
+        .filter(holders__gt=1)
+    )
+    keys &= {(number, state) for number, state, _ in held_twice}
     touched: list[Person] = []
     for number, state in sorted(keys):
         documents = TravelDocument.objects.filter(number=number, issuing_state=state)
