@@ -10,6 +10,7 @@ bookkeeping (`User.last_login`) is its own.
 """
 
 from dataclasses import dataclass
+from functools import cache
 
 from django.apps import apps
 from django.db import models
@@ -73,9 +74,13 @@ PRIVATE = frozenset({"crossings.Photo", "core.AuditEvent"})
 SHARED = frozenset(t.label for t in TRAVELLING if t.pushed and t.label not in PRIVATE)
 
 
+ORDER = {label: position for position, label in enumerate(BY_LABEL)}
+
+
+@cache  # the models are loaded once: asked for every change of every batch
 def by_table() -> dict[str, Travels]:
     return {travels.table: travels for travels in TRAVELLING}
 
 
 def order(label: str) -> int:
-    return list(BY_LABEL).index(label)
+    return ORDER[label]

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from bmis.sync import agent, client
+from bmis.sync.management.errors import agent_errors
 
 
 class Command(BaseCommand):
@@ -22,10 +23,8 @@ class Command(BaseCommand):
         if settings.BMIS_ROLE != "post":
             raise CommandError(_("Only a post's node enrols (BMIS_ROLE=post)."))
         try:
-            with agent.single_agent():
+            with agent_errors(), agent.single_agent():
                 agent.enrol(hq_url=hq, code=code)
-        except BlockingIOError:
-            raise CommandError(_("Another sync agent is running on this node.")) from None
         except client.HQRefused as exc:
             raise CommandError(_("Headquarters refused: %(reason)s") % {"reason": exc}) from None
         except client.LinkDown as exc:

@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from bmis.sync import agent, client
+from bmis.sync.management.errors import agent_errors
 
 
 class Command(BaseCommand):
@@ -23,20 +24,13 @@ class Command(BaseCommand):
     def handle(self, *args, loop: bool, **options):
         if settings.BMIS_ROLE != "post":
             raise CommandError(_("Only a post's node synchronises (BMIS_ROLE=post)."))
-        try:
+        with agent_errors():
             agent.state()
-        except agent.NotEnrolled:
-            raise CommandError(
-                _("This node is not enrolled: run `manage.py node_enrol` first.")
-            ) from None
-        try:
             with agent.single_agent():
                 if loop:
                     self._loop()
                 else:
                     self._once()
-        except BlockingIOError:
-            raise CommandError(_("Another sync agent is running on this node.")) from None
 
     def _once(self) -> None:
         try:

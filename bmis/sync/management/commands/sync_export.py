@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from bmis.sync import agent, usb
+from bmis.sync.management.errors import agent_errors
 
 
 class Command(BaseCommand):
@@ -22,17 +23,8 @@ class Command(BaseCommand):
     def handle(self, *args, out: Path, **options):
         if settings.BMIS_ROLE != "post":
             raise CommandError(_("Only a post's node exports its exchange (BMIS_ROLE=post)."))
-        try:
-            with agent.single_agent():
-                done = usb.export(out)
-        except agent.NotEnrolled:
-            raise CommandError(
-                _("This node is not enrolled: run `manage.py node_enrol` first.")
-            ) from None
-        except BlockingIOError:
-            raise CommandError(_("Another sync agent is running on this node.")) from None
-        except usb.ExchangeFileError as exc:
-            raise CommandError(str(exc)) from None
+        with agent_errors(), agent.single_agent():
+            done = usb.export(out)
         message = _(
             "Wrote %(path)s: %(records)s records to push, and the request for what headquarters "
             "changed."

@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from bmis.sync import agent, usb
+from bmis.sync.management.errors import agent_errors
 
 
 class Command(BaseCommand):
@@ -21,7 +22,7 @@ class Command(BaseCommand):
         parser.add_argument("--out", type=Path, help="At headquarters: where to write the answer.")
 
     def handle(self, *args, file: Path, out: Path | None, **options):
-        try:
+        with agent_errors():
             if settings.BMIS_ROLE == "hq":
                 out = out or usb.answer_path(file)
                 if out.resolve() == file.resolve():
@@ -30,14 +31,6 @@ class Command(BaseCommand):
             else:
                 with agent.single_agent():
                     done = usb.take_answer(file)
-        except agent.NotEnrolled:
-            raise CommandError(
-                _("This node is not enrolled: run `manage.py node_enrol` first.")
-            ) from None
-        except BlockingIOError:
-            raise CommandError(_("Another sync agent is running on this node.")) from None
-        except usb.ExchangeFileError as exc:
-            raise CommandError(str(exc)) from None
         if settings.BMIS_ROLE == "hq":
             message = _(
                 "Took the file of post %(post)s: %(stored)s records stored, %(refused)s refused, "
