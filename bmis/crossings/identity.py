@@ -37,6 +37,48 @@ def members(person: Person) -> list:
     return found
 
 
+def canonical_keys(keys) -> dict:
+    """Return, for each traveller's key, the key of the traveller they were merged into
+    (through any chain, as `canonical`), or their own: one query a level of merges."""
+    into: dict = {}
+    frontier = set(keys)
+    for _ in range(DEPTH):
+        found = dict(
+            PersonMerge.objects.filter(person_id__in=frontier).values_list("person_id", "into_id")
+        )
+        into |= found
+        frontier = set(found.values()) - into.keys()
+        if not frontier:
+            break
+    result = {}
+    for key in keys:
+        seen, current = {key}, key
+        while current in into and into[current] not in seen:
+            current = into[current]
+            seen.add(current)
+        result[key] = current
+    return result
+
+
+def member_keys(keys) -> dict:
+    """Return, for each of these travellers' keys, `members`: their key and the keys of every
+    traveller merged into them, at any depth; one query a level of merges."""
+    groups = {key: [key] for key in keys}
+    owner = {key: key for key in keys}
+    frontier = set(keys)
+    for _ in range(DEPTH):
+        found = PersonMerge.objects.filter(into_id__in=frontier).values_list("person_id", "into_id")
+        frontier = set()
+        for person, into in found:
+            if person not in owner:
+                owner[person] = owner[into]
+                groups[owner[into]].append(person)
+                frontier.add(person)
+        if not frontier:
+            break
+    return groups
+
+
 def crossings_of(person: Person):
     """Return the crossings of `person` and of the travellers merged into them."""
     return Crossing.objects.filter(person_id__in=members(person))

@@ -319,17 +319,7 @@ def _advance_chain(node: str) -> None:
 
 
 def refresh_persons(person_ids) -> None:
-    """Work out again where each of these travellers is, from the crossings this node holds
-    (of the traveller, and of those merged into them; a merged traveller is nowhere)."""
-    from bmis.crossings import identity, stays
-    from bmis.crossings.models import Person
+    """Work out again where each of these travellers is, from the crossings this node holds."""
+    from bmis.crossings import stays
 
-    done = set()
-    for person in Person.objects.filter(pk__in=list(person_ids)):
-        kept = identity.canonical(person)
-        if kept.pk != person.pk:
-            stays.refresh(person, [], stays.matching([]))
-        if kept.pk not in done:
-            crossings = list(identity.crossings_of(kept))
-            stays.refresh(kept, crossings, stays.matching(crossings))
-            done.add(kept.pk)
+    stays.refresh_many(person_ids)
