@@ -420,15 +420,8 @@ def copy_into(clone: str, copy: CopyRows, order: list) -> dict:
             if not triggers:
                 with conn.transaction():
                     conn.execute(f"TRUNCATE {tables}, sync_change CASCADE")
-                    for model in order:
-                        table = model._meta.db_table
-                        has = conn.execute(
-                            "SELECT 1 FROM pg_trigger WHERE tgrelid = %s::regclass "
-                            "AND tgname = 'sync_capture'",
-                            [table],
-                        ).fetchone()
-                        if has:
-                            conn.execute(f'ALTER TABLE "{table}" DISABLE TRIGGER sync_capture')
+                    for model in order:  # the sync triggers: constraints' stay
+                        conn.execute(f'ALTER TABLE "{model._meta.db_table}" DISABLE TRIGGER USER')
             conn.execute("CHECKPOINT")  # each COPY starts with no dirty page of the last to write
             log(f"COPY {copy.count()} rows {'with' if triggers else 'without'} the sync triggers")
             started = time.perf_counter()
@@ -574,7 +567,11 @@ def through_http(args, link, key, post) -> dict:
     # More of the post's work: its change numbers and audit events follow the backlog's.
     head = AuditChainHead.objects.get(node=post.code)
     after = NodeLink.objects.get(pk=link.pk).acked_seq
-    made, _ = bodies(post, args.http_batches * 120, run=1, chain=(head.seq, head.hash), after=after)
+    # A crossing makes four or five changes: enough crossings for --http-batches full batches.
+    from bmis.sync import agent
+
+    crossings = args.http_batches * (agent.PUSH_BATCH // 4 + 1)
+    made, _ = bodies(post, crossings, run=1, chain=(head.seq, head.hash), after=after)
     hq_key = signing.public_pem(signing.own_key())
     times: dict[str, list[float]] = {"in_process": [], "http": [], "empty_in_process": [],
                                      "empty_http": []}  # fmt: skip
@@ -872,7 +869,7 @@ def report(results: dict) -> bool:
         )
         print(f"   ingest / COPY: {rate / copy_rate:.3f}")
         http = ingest["http"]
-        if http:
+        if http.get("http_ms") and http.get("in_process_ms"):
             print(f"   a batch through HTTP:        {figures(http['http_ms'])}")
             print(f"   a batch in process:          {figures(http['in_process_ms'])}")
             print(f"   an empty batch through HTTP: {figures(http['empty_http_ms'])}")

@@ -6,15 +6,26 @@ Why triggers rather than a call in each service function: rows that travel are a
 and it commits or rolls back with the row it records: the transactional outbox of the design
 notes, kept by the database itself.
 
-One trigger per table and event (insert, update), on SQLite and PostgreSQL alike; a migration
-that adds a table that travels adds its triggers with `install`.
+Inserts are logged by a statement-level trigger on PostgreSQL, with a transition table: one
+`INSERT … SELECT` logs every row a statement wrote, where a row-level trigger ran a statement for
+each row (a synchronised batch inserts thousands). Updates, and everything on SQLite (where each
+statement is cheap), are logged row by row.
+
+An update that sets only columns a table keeps at home (`registry.Travels.kept_home`: where a
+traveller is, when someone last signed in) logs nothing (`UPDATE OF` the carried columns): there
+is nothing in it to send, and headquarters works out travellers' state again for every batch a
+post pushes. `test_triggers` checks the column lists against the registry, so that a column
+added later cannot go unlogged.
+
+A migration that adds a table that travels adds its triggers with `install`.
 """
 
 from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 
 CHANGE_TABLE = "sync_change"
 
-PG_FUNCTION = f"""
+# The argument of both: the primary key column.
+PG_FUNCTIONS = f"""
 CREATE OR REPLACE FUNCTION sync_capture() RETURNS trigger AS $$
 DECLARE
     row jsonb := to_jsonb(NEW);
@@ -24,36 +35,64 @@ BEGIN
             pg_current_xact_id()::text::bigint, false);
     RETURN NULL;
 END
+$$ LANGUAGE plpgsql;
+
+CREATE OR REPLACE FUNCTION sync_capture_rows() RETURNS trigger AS $$
+BEGIN
+    INSERT INTO {CHANGE_TABLE} ("table", row_id, origin, txid, pulled)
+    SELECT TG_TABLE_NAME, rows.r ->> TG_ARGV[0], COALESCE(rows.r ->> 'origin', ''),
+           pg_current_xact_id()::text::bigint, false
+    FROM (SELECT to_jsonb(n) AS r FROM sync_new AS n) AS rows;
+    RETURN NULL;
+END
 $$ LANGUAGE plpgsql
 """  # noqa: S608 (constants only)
 
 
-def install(schema_editor: BaseDatabaseSchemaEditor, tables: dict[str, tuple[str, bool]]) -> None:
-    """Create the triggers of `tables`: {table: (primary key column, has an origin column)}."""
+def install(
+    schema_editor: BaseDatabaseSchemaEditor,
+    tables: dict[str, tuple[str, bool]],
+    carried: dict[str, list[str]] | None = None,
+) -> None:
+    """Create the triggers of `tables`: {table: (primary key column, has an origin column)}.
+
+    `carried` lists, for a table with columns kept at home, the columns it carries: an update
+    that sets none of them logs nothing.
+    """
+    carried = carried or {}
     vendor = schema_editor.connection.vendor
     if vendor == "postgresql":
-        schema_editor.execute(PG_FUNCTION)
+        schema_editor.execute(PG_FUNCTIONS)
     for table, (pk, has_origin) in tables.items():
+        columns = ", ".join(f'"{column}"' for column in carried.get(table, []))
+        of = f" OF {columns}" if columns else ""
         if vendor == "postgresql":
             schema_editor.execute(
-                f'CREATE TRIGGER sync_capture AFTER INSERT OR UPDATE ON "{table}" '
+                f'CREATE TRIGGER sync_capture_insert AFTER INSERT ON "{table}" '
+                "REFERENCING NEW TABLE AS sync_new "
+                f"FOR EACH STATEMENT EXECUTE FUNCTION sync_capture_rows('{pk}')"
+            )
+            schema_editor.execute(
+                f'CREATE TRIGGER sync_capture_update AFTER UPDATE{of} ON "{table}" '
                 f"FOR EACH ROW EXECUTE FUNCTION sync_capture('{pk}')"
             )
             continue
         origin = 'NEW."origin"' if has_origin else "''"
         for event in ("INSERT", "UPDATE"):
             schema_editor.execute(
-                f'CREATE TRIGGER "sync_{table}_{event.lower()}" AFTER {event} ON "{table}" '  # noqa: S608
+                f'CREATE TRIGGER "sync_{table}_{event.lower()}" AFTER {event}'  # noqa: S608
+                f'{of if event == "UPDATE" else ""} ON "{table}" '
                 f'BEGIN INSERT INTO {CHANGE_TABLE} ("table", row_id, origin, txid, pulled) '
                 f"VALUES ('{table}', NEW.\"{pk}\", {origin}, 0, 0); END"
             )
 
 
 def uninstall(schema_editor: BaseDatabaseSchemaEditor, tables: dict[str, tuple[str, bool]]):
-    """Drop the triggers of `tables`."""
+    """Drop the triggers of `tables` (those of every version of `install`)."""
     for table in tables:
         if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(f'DROP TRIGGER IF EXISTS sync_capture ON "{table}"')
+            for name in ("sync_capture", "sync_capture_insert", "sync_capture_update"):
+                schema_editor.execute(f'DROP TRIGGER IF EXISTS {name} ON "{table}"')
             continue
         for event in ("insert", "update"):
             schema_editor.execute(f'DROP TRIGGER IF EXISTS "sync_{table}_{event}"')

@@ -66,3 +66,70 @@ def test_each_change_keeps_this_nodes_time_of_writing():
     Post.objects.create(code="JAC", name="Jacmel", kind="sea")
     change = Change.objects.latest("seq")
     assert before - timedelta(seconds=5) <= change.at <= timezone.now()
+
+
+def person():
+    from bmis.crossings.models import Person
+
+    return Person.objects.create(surname="MORGAN", given_names="ELLEN", name_key="MORGAN ELLEN",
+                                 nationality="USA")  # fmt: skip
+
+
+@pytest.mark.django_db
+def test_an_update_of_only_what_a_table_keeps_home_logs_nothing():
+    from bmis.crossings.models import Person
+
+    traveller = person()
+    before = Change.objects.count()
+    Person.objects.filter(pk=traveller.pk).update(present=True, stay_rule="VISA-90")
+    assert Change.objects.count() == before  # where a traveller is: every node works it out
+    Person.objects.filter(pk=traveller.pk).update(surname="MORGAN-SMITH", present=False)
+    assert Change.objects.count() == before + 1
+
+
+@pytest.mark.django_db
+def test_a_statement_of_many_rows_logs_each_row_once():
+    from bmis.crossings.models import Person
+
+    travellers = [person() for _ in range(5)]
+    before = Change.objects.count()
+    Person.objects.filter(pk__in=[t.pk for t in travellers[:3]]).update(given_names="ELLEN M")
+    logged = Change.objects.filter(table="crossings_person").order_by("-seq")[:3]
+    assert Change.objects.count() == before + 3
+    expected = {str(t.pk) for t in travellers[:3]} | {t.pk.hex for t in travellers[:3]}
+    assert {change.row_id for change in logged} <= expected
+
+
+@pytest.mark.django_db
+def test_the_triggers_know_every_column_the_registry_carries():
+    """A column added to a table that keeps some at home must be logged when it changes: the
+    triggers ignore no column that the registry carries (else a migration must install them
+    again, as sync 0005 does)."""
+    from django.db import connection
+
+    from bmis.sync.registry import TRAVELLING
+
+    for travels in TRAVELLING:
+        if not travels.kept_home:
+            continue
+        fields = travels.model._meta.concrete_fields
+        carried = [
+            f.column for f in fields if f.attname not in travels.kept_home and not f.primary_key
+        ]
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute(
+                    "SELECT pg_get_triggerdef(oid) FROM pg_trigger WHERE tgrelid = %s::regclass "
+                    "AND tgname = 'sync_capture_update'",
+                    [travels.table],
+                )
+            else:
+                cursor.execute(
+                    "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = %s",
+                    [f"sync_{travels.table}_update"],
+                )
+            (definition,) = cursor.fetchone()
+        if " OF " not in definition:
+            continue  # every update is logged
+        listed = definition.split(" OF ", 1)[1].split(" ON ", 1)[0]
+        assert set(carried) <= {c.strip().strip('"') for c in listed.split(",")}, travels.table
