@@ -129,7 +129,7 @@ def test_backup_copies_a_serving_database_and_refuses_to_overwrite(tmp_path):
     assert "core_auditevent" in tables
     again = manage("backup", str(copy), tmp_path=tmp_path)
     assert again.returncode == 1
-    assert "exists already" in again.stderr
+    assert "existe déjà : choisissez un autre nom." in again.stderr  # in French, the default
 
 
 def test_serve_starts_gunicorn_and_answers_healthz(tmp_path):
