@@ -559,7 +559,7 @@ class Phases:
 def through_http(args, link, key, post) -> dict:
     """Send more batches, in turn through the real endpoint and in process; return their times."""
     from bmis.core.models import AuditChainHead
-    from bmis.sync import services, signing
+    from bmis.sync import agent, records, services, signing
     from bmis.sync.models import NodeLink
 
     if args.http_batches < 2:
@@ -568,8 +568,6 @@ def through_http(args, link, key, post) -> dict:
     head = AuditChainHead.objects.get(node=post.code)
     after = NodeLink.objects.get(pk=link.pk).acked_seq
     # A crossing makes four or five changes: enough crossings for --http-batches full batches.
-    from bmis.sync import agent
-
     crossings = args.http_batches * (agent.PUSH_BATCH // 4 + 1)
     made, _ = bodies(post, crossings, run=1, chain=(head.seq, head.hash), after=after)
     hq_key = signing.public_pem(signing.own_key())
@@ -583,8 +581,8 @@ def through_http(args, link, key, post) -> dict:
         way = "http" if number % 2 == 0 else "in_process"
         if data is None:
             way = f"empty_{way}"
-            data = json.dumps({"schema": 1, "epoch": 1, "from_seq": last + 1, "to_seq": last,
-                               "records": []}).encode()  # fmt: skip
+            data = json.dumps({"schema": records.SCHEMA, "epoch": 1, "from_seq": last + 1,
+                               "to_seq": last, "records": []}).encode()  # fmt: skip
         begun = time.perf_counter()
         if way.endswith("http"):
             answer = send(args.url, post.code, key, number, data, hq_key)

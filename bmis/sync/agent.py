@@ -7,11 +7,15 @@ acknowledged but the answer lost, is sent again: headquarters stores a record on
 it arrives. Pull: the changes after the node's cursor, applied in one transaction each with the
 new cursor, so that a power cut leaves either the batch and its cursor or neither.
 
+A record's attachments (a photo) travel beside it: uploaded before its batch, fetched before
+a pulled batch is applied, resumed where a cut link left them (`attachments`).
+
 One agent runs at a time on a node (a lock file beside the database).
 """
 
 import contextlib
 import fcntl
+import functools
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -22,12 +26,15 @@ from django.db.models import Max, Min
 from django.utils import timezone
 
 from bmis.core import audit
-from bmis.sync import client, records, services, signing
+from bmis.sync import attachments, client, records, services, signing
 from bmis.sync.models import Change, NodeState
 from bmis.sync.registry import BY_LABEL, SHARED, TRAVELLING, by_table
 
-PUSH_BATCH = 500
-PUSH_BYTES = 1_500_000
+# A batch's size: headquarters' cost of a batch is mostly per record, but part is per batch (the
+# node's link, the audit chain, the travellers' state, the commit): 2,000 changes (about 450
+# crossings) store 1.5 times faster than 500 (docs/benchmarks.md), and stay under 4 MB of JSON.
+PUSH_BATCH = 2000
+PUSH_BYTES = 4_000_000
 PULLED = frozenset(travels.label for travels in TRAVELLING if not travels.pushed) | SHARED
 EVERYTHING = frozenset(BY_LABEL)
 
@@ -153,13 +160,14 @@ def push_batch(after: int | None = None, epoch: int | None = None) -> dict | Non
         and tables[change.table].pushed
     ]
     rows = _rows(own)
-    batch, size, last, seen = [], 0, after, set()
+    batch, size, weight, last, seen = [], 0, 0, after, set()
     for change in changes:
         key = _key(change)
         if key in rows and key not in seen:
             record = records.dump(rows[key])
             size += len(str(record))
-            if batch and size > PUSH_BYTES:
+            weight += attachments.weight(rows[key])  # sent before the batch, with it
+            if batch and (size > PUSH_BYTES or weight > attachments.BATCH_BYTES):
                 break
             batch.append(record)
             seen.add(key)
@@ -227,7 +235,13 @@ def push_once() -> Outcome:
     if payload is None:
         return Outcome()
     try:
-        return push_answered(_call("/sync/push", payload), payload)
+        for again in (False, True):  # again if headquarters dropped an attachment meanwhile
+            attachments.upload(payload["records"], _call)
+            try:
+                return push_answered(_call("/sync/push", payload), payload)
+            except client.HQRefused as refused:
+                if refused.code != "attachments" or again:
+                    raise
     except client.HQRefused as refused:
         if refused.code != "gap" or "acked" not in refused.data:
             raise
@@ -253,7 +267,7 @@ def _rows(changes: list[Change]) -> dict:
     return {
         (table, str(obj.pk)): obj
         for table, ids in wanted.items()
-        for obj in tables[table].model.objects.filter(pk__in=ids)
+        for obj in attachments.without_content(tables[table].model.objects.filter(pk__in=ids))
     }
 
 
@@ -287,9 +301,13 @@ def pull_once(*, restoring: bool = False) -> Outcome:
     return pull_apply(_call("/sync/pull", request), request=request, restoring=restoring)
 
 
-def pull_apply(answer: dict, *, request: dict, restoring: bool = False) -> Outcome:
+def pull_apply(
+    answer: dict, *, request: dict, restoring: bool = False, fetch: bool = True
+) -> Outcome:
     """Apply a pull's answer, if the node's cursor is still where `request` left it (an answer
-    carried on a stick may come late, or twice); return how many records came."""
+    carried on a stick may come late, or twice); return how many records came. Attachments
+    come in the answer (a stick's) or are fetched first, unless not `fetch` (attachments.Missing).
+    """
     allowed = EVERYTHING if restoring else PULLED
     objs, refused = [], []
     for record in answer.get("records") or []:
@@ -307,9 +325,12 @@ def pull_apply(answer: dict, *, request: dict, restoring: bool = False) -> Outco
             persons.add(obj.person_id)
         elif label == "crossings.PersonMerge":
             persons |= {obj.person_id, obj.into_id}
+    online = functools.partial(_call, attachments.FETCH) if fetch else None
+    fetched = attachments.fill(objs, contents=answer.get("attachments"), fetch=online)
     with transaction.atomic():
         current = NodeState.objects.select_for_update().get()
         if request["cursor"] != {"txid": current.pull_txid, "seq": current.pull_seq}:
+            attachments.forget(fetched)
             return Outcome()
         before = Change.objects.aggregate(last=Max("seq"))["last"] or 0
         records.store(objs)
@@ -331,6 +352,7 @@ def pull_apply(answer: dict, *, request: dict, restoring: bool = False) -> Outco
                 object_id=settings.BMIS_NODE,
                 details={"records": len(objs), "refused": refused[:50], "restoring": restoring},
             )
+    attachments.forget(fetched)
     if any(o._meta.label.startswith("watchlist.") for o in objs):
         _lists_changed()
     return Outcome(pulled=len(objs), refused=refused, more=bool(answer.get("more")))

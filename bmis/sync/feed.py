@@ -14,6 +14,10 @@ and open stay anywhere in the country as of its last sync. While it is being reb
 (`restoring`), it receives its own records back too, photos and audit trail included. Accounts
 of other posts' staff and of headquarters reach it without a password and inactive: a post knows
 who moved away, and holds no one else's credentials.
+
+A photo's record comes without its content, which the node fetches by its hash before applying
+the batch (`attachments`); a batch ends early rather than make it fetch more than
+`attachments.BATCH_BYTES`, which it holds in memory until the batch is stored.
 """
 
 from collections import defaultdict
@@ -22,7 +26,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import connection
 from django.utils import timezone
 
-from bmis.sync import records
+from bmis.sync import attachments, records
 from bmis.sync.models import Change, NodeLink
 from bmis.sync.registry import SHARED, by_table
 
@@ -52,8 +56,9 @@ def pull_serve(*, link: NodeLink, cursor: dict, restoring: bool = False) -> dict
     """Return the next batch for the node: its records, the new cursor, and whether more wait."""
     txid, seq = int(cursor.get("txid") or 0), int(cursor.get("seq") or 0)
     changes = changes_after(txid, seq)
+    more = len(changes) == BATCH
     tables = by_table()
-    wanted: dict[str, list[str]] = defaultdict(list)
+    wanted: dict[str, set[str]] = defaultdict(set)
     for change in changes:
         travels = tables.get(change.table)
         if travels is None:
@@ -61,19 +66,40 @@ def pull_serve(*, link: NodeLink, cursor: dict, restoring: bool = False) -> dict
         own = change.origin == link.post.code
         if travels.pushed and not (restoring if own else travels.label in SHARED):
             continue
-        wanted[change.table].append(change.row_id)
-    batch = []
-    for table, ids in wanted.items():
-        model = tables[table].model
-        for obj in model.objects.filter(pk__in=set(ids)):
-            batch.append(_for_node(records.dump(obj), obj, link))
+        wanted[change.table].add(change.row_id)
+    rows = {
+        (table, str(obj.pk)): obj
+        for table, ids in wanted.items()
+        for obj in attachments.without_content(tables[table].model.objects.filter(pk__in=ids))
+    }
+    if sum(map(attachments.weight, rows.values())) > attachments.BATCH_BYTES:
+        changes, rows = _lighter(changes, rows)
+        more = True
     last = changes[-1] if changes else None
     return {
-        "records": batch,
+        "records": [_for_node(records.dump(obj), obj, link) for obj in rows.values()],
         "cursor": {"txid": last.txid, "seq": last.seq} if last else {"txid": txid, "seq": seq},
-        "more": len(changes) == BATCH,
+        "more": more,
         "hq_time": timezone.now().isoformat(),
     }
+
+
+def _lighter(changes: list[Change], rows: dict) -> tuple[list[Change], dict]:
+    """Return the first changes whose rows' attachments weigh at most `BATCH_BYTES` (one row
+    at least), and those rows: the others come with the next batch."""
+    tables, kept, weight = by_table(), {}, 0
+    for position, change in enumerate(changes):
+        travels = tables.get(change.table)
+        if travels is None:
+            continue
+        # The key as Django writes it: SQLite logs a UUID as hex, PostgreSQL with dashes.
+        key = (change.table, str(travels.model._meta.pk.to_python(change.row_id)))
+        if key in rows and key not in kept:
+            weight += attachments.weight(rows[key])
+            if kept and weight > attachments.BATCH_BYTES:
+                return changes[:position], kept
+            kept[key] = rows[key]
+    return changes, kept
 
 
 def _for_node(record: dict, obj, link: NodeLink) -> dict:

@@ -92,3 +92,23 @@ class NodeState(models.Model):
 
     def __str__(self) -> str:
         return f"{self.hq_url} (epoch {self.epoch})"
+
+
+class Attachment(models.Model):
+    """Headquarters' store of an attachment a post's node is uploading, named by its SHA-256.
+
+    Kept in the database rather than in files: it is written in the request's transaction, so a
+    chunk is held whole or not at all and its offset is read back under a row lock whichever of
+    headquarters' workers takes the next one; the content ends in the record's own column
+    (`Photo.data`) anyway, and the store is only its way there (`attachments.purge`).
+    """
+
+    sha256 = models.CharField(max_length=64, primary_key=True)
+    size = models.PositiveBigIntegerField()  # as the node declares it
+    received = models.PositiveBigIntegerField(default=0)  # bytes held: where the next chunk goes
+    data = models.BinaryField(default=b"")
+    complete = models.BooleanField(default=False)  # every byte is in, and its hash is the name
+    touched_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.sha256[:12]}… {self.received}/{self.size}"

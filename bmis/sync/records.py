@@ -35,7 +35,7 @@ from django.db import connection, models
 from bmis.core.models import AppendOnlyModel, AuditEvent
 from bmis.sync.registry import BY_LABEL, Travels, order
 
-SCHEMA = 1
+SCHEMA = 2  # 2: attachments travel beside their records (attachments.py)
 ROWS_PER_STATEMENT = 500
 PASSED_AS_IS = frozenset(  # values the database drivers take as `to_python` left them
     {"CharField", "TextField", "BooleanField", "IntegerField", "BigIntegerField",

@@ -7,9 +7,15 @@ data, and every post pulls them. Nothing needs merging.
 Derived fields are not carried: where a traveller is (`Person.present`, …) is worked out by
 each node from the crossings it holds (`bmis.crossings.stays.refresh`), and a node's own sign-in
 bookkeeping (`User.last_login`) is its own.
+
+Attachments (a traveller's photo) are not carried in their record either: a batch of records
+stays small and quick to resend, while the content travels beside it, named by its SHA-256 and
+sent in chunks that resume where a cut link left them (`bmis.sync.attachments`). `attachments`
+maps each such field to the field holding its hash; the field is left out of the record as a
+field kept at home is, and filled in from the content before the record is stored.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 
 from django.apps import apps
@@ -21,6 +27,12 @@ class Travels:
     label: str  # app_label.Model
     pushed: bool  # born at posts and pushed; else owned by headquarters and pulled
     kept_home: frozenset[str] = frozenset()  # attnames not carried
+    # {attname of the content: attname of its SHA-256, hex}: carried beside the record
+    attachments: dict[str, str] = field(default_factory=dict, hash=False)
+
+    def __post_init__(self) -> None:
+        # Not in the record: `records.dump` leaves it out, `records.load` gives it its default.
+        object.__setattr__(self, "kept_home", self.kept_home | frozenset(self.attachments))
 
     @property
     def model(self) -> type[models.Model]:
@@ -59,7 +71,7 @@ TRAVELLING = (
     Travels("crossings.Shift", pushed=True),
     Travels("crossings.Crossing", pushed=True),
     Travels("crossings.PersonMerge", pushed=False),
-    Travels("crossings.Photo", pushed=True),
+    Travels("crossings.Photo", pushed=True, attachments={"data": "sha256"}),
     Travels("watchlist.HitReview", pushed=True),
     Travels("watchlist.RetroHit", pushed=True),
     Travels("core.AuditEvent", pushed=True),
@@ -84,3 +96,6 @@ def by_table() -> dict[str, Travels]:
 
 def order(label: str) -> int:
     return ORDER[label]
+
+
+WITH_ATTACHMENTS = {t.label: t.attachments for t in TRAVELLING if t.attachments}

@@ -219,6 +219,9 @@ def push_receive(*, link: NodeLink, payload: dict, request=None) -> dict:
             persons.add(obj.person_id)
         elif obj._meta.label == "crossings.TravelDocument":
             documents.add(obj.pk)
+    from bmis.sync import attachments  # here, not above: it imports Refused from this module
+
+    attachments.attach(stored)  # a photo's content in, or nothing of the batch acknowledged
     with transaction.atomic():
         link = NodeLink.objects.select_for_update().select_related("post").get(pk=link.pk)
         if first > link.acked_seq + 1:

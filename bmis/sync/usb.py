@@ -16,7 +16,10 @@ A file is gzip-compressed JSON (`FORMAT`, `VERSION`):
 signed as an HTTP exchange is (`signing.message`) over the body's UTF-8 bytes: the post's
 request with method "FILE" on `PATH`, headquarters' answer with "RESPONSE", node "HQ" and the
 request's number. The bodies are `REQUEST` and `ANSWER` below, each answer to a batch or a pull
-as the endpoint would give it, beside the batch's range or the pull's request it answers.
+as the endpoint would give it, beside the batch's range or the pull's request it answers. A file
+is self-contained: the attachments of the records it carries (photos) go inside it, beside their
+batch or pull answer (`"attachments": {sha256: base64}`), where the network would upload or fetch
+them (`attachments`).
 """
 
 import base64
@@ -33,7 +36,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from bmis.sync import agent, feed, services, signing
+from bmis.sync import agent, attachments, feed, services, signing
 from bmis.sync.models import Change, NodeLink, NodeState
 from bmis.sync.services import Refused
 
@@ -116,6 +119,7 @@ def export(path: Path) -> Exported:
     current = agent.state()
     pushes, size, more, after = [], 0, False, None
     while not current.restoring and (batch := agent.push_batch(after=after)) is not None:
+        batch["attachments"] = attachments.carried(batch["records"])
         length = len(_dumps(batch))
         if pushes and size + length > FILE_BYTES:
             more = True
@@ -179,8 +183,13 @@ def take_answer(path: Path) -> Taken:
             taken.pushed += done.pushed
             taken.refused += len(done.refused)
     for entry in pulls:
-        request = entry["request"]
-        done = agent.pull_apply(entry["answer"], request=request, restoring=request["restoring"])
+        request, restoring = entry["request"], entry["request"]["restoring"]
+        try:
+            done = agent.pull_apply(
+                entry["answer"], request=request, restoring=restoring, fetch=False
+            )
+        except attachments.Missing as missing:  # the answers before it are applied: no harm
+            raise ExchangeFileError(str(missing)) from None
         taken.pulled += done.pulled
         taken.refused += len(done.refused)
     last = pulls[-1]["answer"] if pulls else None
@@ -260,6 +269,7 @@ def take_request(path: Path, out: Path) -> Taken:
     pulls, size, cursor = [], 0, {"txid": pull["cursor"]["txid"], "seq": pull["cursor"]["seq"]}
     while True:
         served = feed.pull_serve(link=link, cursor=cursor, restoring=pull["restoring"])
+        served["attachments"] = attachments.carried(served["records"])
         length = len(_dumps(served))
         if pulls and size + length > FILE_BYTES:
             taken.more = True
@@ -297,6 +307,7 @@ def take_request(path: Path, out: Path) -> Taken:
 def _receive(link, batch: dict) -> dict:
     """Return headquarters' answer to one batch, as the push endpoint would give it."""
     try:
+        attachments.store_carried(batch.get("attachments"))
         return services.push_receive(link=link, payload=batch)
     except Refused as exc:
         refused = exc

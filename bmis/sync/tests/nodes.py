@@ -4,6 +4,7 @@ Used by the tests that prove synchronisation end to end (and by the fault drill 
 node has its own environment and database, and talks to the others only over HTTP.
 """
 
+import inspect
 import os
 import socket
 import subprocess
@@ -178,17 +179,24 @@ for surname in SURNAMES:
     crossing_record(officer=officer, shift=shift, submission=uuid.uuid4(),
                     reading=from_mrz("\\n".join(lines), today=timezone.localdate()),
                     details=Details(mode="air", purpose=TravelPurpose.objects.first()),
-                    decision="admitted")
+                    decision="admitted", photo=photo(surname) if PHOTOS else None)
 """
+
+
+def photo(surname: str) -> bytes:
+    """Return the photo `cross(..., photos=True)` takes of a traveller: two chunks' worth."""
+    return b"\xff\xd8\xff\xe0" + (surname.encode() * 40_000)[:300_000]
 
 
 def staff(hq: "Headquarters", post: str, username: str = "jean") -> None:
     hq.python(f"CODE = {post!r}\nUSERNAME = {username!r}\n" + STAFF)
 
 
-def cross(post: "PostNode", *surnames: str, direction="entry", username="jean") -> None:
-    values = f"SURNAMES = {list(surnames)!r}\nDIRECTION = {direction!r}\n"
-    post.python(values + f"USERNAME = {username!r}\n" + CROSS)
+def cross(post: "PostNode", *surnames: str, direction="entry", username="jean",
+          photos: bool = False) -> None:  # fmt: skip
+    values = f"SURNAMES = {list(surnames)!r}\nDIRECTION = {direction!r}\nPHOTOS = {photos!r}\n"
+    source = inspect.getsource(photo)
+    post.python(values + f"USERNAME = {username!r}\n" + source + CROSS)
 
 
 def converge(posts, rounds: int = 30) -> None:

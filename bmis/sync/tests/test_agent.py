@@ -1,15 +1,24 @@
 """The post's agent: what a push batch holds, how acknowledgements and pull answers are taken."""
 
+import base64
 import uuid
 
 import pytest
 from django.utils import timezone
 
 from bmis.core import audit
+from bmis.crossings import services as crossing_services
 from bmis.crossings.models import Person
-from bmis.sync import agent, client, records
+from bmis.crossings.reading import from_mrz
+from bmis.crossings.tests import conftest as at_the_counter
+from bmis.reference.models import TravelPurpose
+from bmis.sync import agent, attachments, client, records
+from bmis.sync.attachments import digest
 from bmis.sync.models import Change, NodeState
 from bmis.watchlist.models import WatchList
+
+# The counter's fixtures: reference data, a counter and an officer's shift at PAP.
+reference, counter, shift = at_the_counter.reference, at_the_counter.counter, at_the_counter.shift
 
 
 @pytest.fixture
@@ -104,3 +113,67 @@ def test_a_pull_refuses_records_a_post_does_not_take(enrolled, monkeypatch):
     done = agent.pull_apply(answer, request=agent.pull_request())
     assert done.pulled == 0
     assert done.refused == [{"id": event["id"], "reason": "model"}]
+
+
+# Photos: their records travel in the batch, their content beside it
+
+
+def cross(shift, number="L898902C3", photo=None):
+    return crossing_services.crossing_record(
+        officer=shift.officer, shift=shift, submission=uuid.uuid4(),
+        reading=from_mrz(at_the_counter.passport(number=number), today=timezone.localdate()),
+        details=crossing_services.Details(mode="air",
+                                          purpose=TravelPurpose.objects.get(code="tourism")),
+        decision="admitted", photo=photo,
+    )  # fmt: skip
+
+
+def test_a_batch_carries_a_photos_record_not_its_content_and_weighs_it(
+    enrolled, shift, monkeypatch
+):
+    monkeypatch.setattr(attachments, "BATCH_BYTES", 1000)
+    photos = [
+        cross(shift, number=number, photo=bytes([byte]) * 800)
+        for number, byte in (("L898902C3", 1), ("L01X00T47", 2))
+    ]
+    first = agent.push_batch()
+    carried = [r for r in first["records"] if r["model"] == "crossings.Photo"]
+    assert [r["id"] for r in carried] == [str(photos[0].photo.pk)]
+    assert "data" not in carried[0]["fields"]
+    assert carried[0]["fields"]["sha256"] == digest(bytes([1]) * 800)
+    # The second photo would make the batch weigh more than it may: it opens the next one.
+    second = agent.push_batch(after=first["to_seq"])
+    assert [r["id"] for r in second["records"] if r["model"] == "crossings.Photo"] == [
+        str(photos[1].photo.pk)
+    ]
+
+
+def test_a_batch_headquarters_lacks_an_attachment_of_is_sent_again_after_it(
+    enrolled, shift, monkeypatch
+):
+    photo = cross(shift, photo=b"\xff\xd8\xff" * 10).photo
+    calls, refusals = [], [client.HQRefused("attachments", "missing", {"missing": [photo.sha256]})]
+
+    def headquarters(path, payload):
+        calls.append(path)
+        if path == attachments.LACKING:
+            return {"lacking": {photo.sha256: 0}}
+        if path == attachments.SEND:
+            assert base64.b64decode(payload["data"]) == b"\xff\xd8\xff" * 10
+            return {"sha256": photo.sha256, "received": 30, "complete": True}
+        if refusals:  # dropped from headquarters' store since it was sent (`attachments.purge`)
+            raise refusals.pop()
+        return {"acked": payload["to_seq"], "stored": len(payload["records"]), "refused": []}
+
+    monkeypatch.setattr(agent, "_call", headquarters)
+    assert agent.push_once().more
+    assert calls == [attachments.LACKING, attachments.SEND, "/sync/push"] * 2
+    assert NodeState.objects.get().pushed_seq > 0
+
+
+def test_a_batch_without_attachments_asks_nothing_about_them(enrolled, monkeypatch):
+    a_person()
+    calls = []
+    monkeypatch.setattr(agent, "_call", lambda path, payload: calls.append(path) or {"acked": 0})
+    agent.push_once()
+    assert calls == ["/sync/push"]

@@ -2,10 +2,12 @@
 a post's node on SQLite, the sync agent as a command. Run in the PostgreSQL pass of `make test`.
 """
 
+import hashlib
+
 import pytest
 from django.db import connection
 
-from bmis.sync.tests.nodes import Headquarters, PostNode, converge, cross, pg_answers, staff
+from bmis.sync.tests.nodes import Headquarters, PostNode, converge, cross, pg_answers, photo, staff
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql" or not pg_answers(),
@@ -30,7 +32,7 @@ def test_a_post_enrols_pushes_its_crossings_and_is_rebuilt_with_nothing_lost(hq,
     # The post's staff can sign in offline: their accounts came with the enrolment.
     assert post.query("SELECT username, is_active FROM accounts_user") == [("jean", 1)]
 
-    cross(post, "ERIKSSON", "DUPONT", "JOSEPH")
+    cross(post, "ERIKSSON", "DUPONT", "JOSEPH", photos=True)
     assert "Pushed" in post.manage("sync").stdout
     post.manage("sync")  # nothing new: nothing doubles
     at_hq = hq.query("SELECT id, origin FROM crossings_crossing ORDER BY id")
@@ -38,6 +40,11 @@ def test_a_post_enrols_pushes_its_crossings_and_is_rebuilt_with_nothing_lost(hq,
     assert {origin for _, origin in at_hq} == {"OUA"}
     assert hq.query("SELECT count(*) FROM crossings_person WHERE present")[0][0] == 3
     assert "intact" in hq.manage("audit_verify").stdout
+    # The photos went beside their records, in chunks, and arrived whole.
+    photos = {hashlib.sha256(photo(name)).hexdigest(): photo(name) for name in
+              ("ERIKSSON", "DUPONT", "JOSEPH")}  # fmt: skip
+    at_hq_photos = hq.query("SELECT sha256, data FROM crossings_photo")
+    assert {sha256: bytes(data) for sha256, data in at_hq_photos} == photos
 
     # The laptop is lost: a new machine is enrolled as OUA with a new code.
     code = hq.enrolment_code("OUA")
@@ -46,6 +53,10 @@ def test_a_post_enrols_pushes_its_crossings_and_is_rebuilt_with_nothing_lost(hq,
     ids = [str(row[0]).replace("-", "") for row in at_hq]
     assert sorted(row[0] for row in rebuilt.query("SELECT id FROM crossings_crossing")) == ids
     assert rebuilt.query("SELECT count(*) FROM crossings_person WHERE present")[0][0] == 3
+    # Its photos came back, fetched by their hash, byte for byte.
+    back = rebuilt.query("SELECT sha256, data FROM crossings_photo")
+    assert {sha256: bytes(data) for sha256, data in back} == photos
+    assert list((rebuilt.folder / "var" / "attachments").iterdir()) == []
     assert "intact" in rebuilt.manage("audit_verify").stdout
     # Its chain continues after the events headquarters holds, and its new work reaches HQ.
     cross(rebuilt, "LOUIS")

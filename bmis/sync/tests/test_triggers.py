@@ -104,7 +104,7 @@ def test_a_statement_of_many_rows_logs_each_row_once():
 def test_the_triggers_know_every_column_the_registry_carries():
     """A column added to a table that keeps some at home must be logged when it changes: the
     triggers ignore no column that the registry carries (else a migration must install them
-    again, as sync 0005 does)."""
+    again, as sync 0004 does)."""
     from django.db import connection
 
     from bmis.sync.registry import TRAVELLING

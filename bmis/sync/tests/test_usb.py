@@ -22,7 +22,7 @@ from bmis.crossings.models import Person
 from bmis.sync import agent, feed, services, signing, usb
 from bmis.sync.models import Change, NodeLink, NodeState
 from bmis.sync.tests.conftest import settled
-from bmis.sync.tests.nodes import Headquarters, PostNode, cross, pg_answers, staff
+from bmis.sync.tests.nodes import Headquarters, PostNode, cross, pg_answers, photo, staff
 
 
 class Exchange:
@@ -605,7 +605,7 @@ def test_a_post_with_no_link_exchanges_with_headquarters_by_stick(headquarters, 
     stick = tmp_path / "stick"
     stick.mkdir()
 
-    cross(post, "ERIKSSON", "DUPONT", "JOSEPH")
+    cross(post, "ERIKSSON", "DUPONT", "JOSEPH", photos=True)
     hq.python(NEWS)
     post.manage("sync_export", "--out", str(stick / "oua-1.bmis"))
     # The stick went out before its answer came back: the next file carries the same crossings.
@@ -622,6 +622,12 @@ def test_a_post_with_no_link_exchanges_with_headquarters_by_stick(headquarters, 
     assert {origin for _, origin in crossings} == {"OUA"}
     present = "SELECT count(*) FROM crossings_person WHERE present"
     assert hq.query(present) == post.query(present)
+    # The photos went inside the files, and arrived whole.
+    photos = "SELECT sha256, data FROM crossings_photo ORDER BY sha256"
+    assert [(h, bytes(data)) for h, data in hq.query(photos)] == post.query(photos)
+    assert sorted(bytes(data) for _, data in post.query(photos)) == sorted(
+        photo(name) for name in ("ERIKSSON", "DUPONT", "JOSEPH")
+    )
     assert "intact" in hq.manage("audit_verify").stdout
 
     wrong_side = hq.manage("sync_import", str(stick / "oua-1-answer.bmis"), check=False)
