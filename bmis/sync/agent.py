@@ -24,6 +24,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Max, Min
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from bmis.core import audit
 from bmis.sync import attachments, client, records, services, signing
@@ -35,6 +36,7 @@ from bmis.sync.registry import BY_LABEL, SHARED, TRAVELLING, by_table
 # crossings) store 1.5 times faster than 500 (docs/benchmarks.md), and stay under 4 MB of JSON.
 PUSH_BATCH = 2000
 PUSH_BYTES = 4_000_000
+RESTORE_WAIT = 600  # seconds a rebuild waits for changes held back at headquarters
 PULLED = frozenset(travels.label for travels in TRAVELLING if not travels.pushed) | SHARED
 EVERYTHING = frozenset(BY_LABEL)
 
@@ -49,6 +51,7 @@ class Outcome:
     pulled: int = 0
     refused: list = field(default_factory=list)
     more: bool = False  # the batch moved: another may follow
+    held: bool = False  # headquarters holds changes back behind a transaction still running
 
 
 @contextlib.contextmanager
@@ -118,9 +121,14 @@ def enrol(*, hq_url: str, code: str) -> NodeState:
 def restore() -> NodeState:
     """Pull until everything headquarters holds for the post is here, then say so in the audit
     trail: the node's own events come back first, so that its chain continues after them."""
-    received = 0
-    while (done := pull_once(restoring=True)).more:
+    received, deadline = 0, time.monotonic() + RESTORE_WAIT
+    while (done := pull_once(restoring=True)).more or done.held:
         received += done.pulled
+        if done.held and not done.more:  # the post's own records may be among them: wait
+            if time.monotonic() > deadline:
+                raise client.LinkDown(_("Headquarters is still writing; the rebuild goes on at "
+                                        "the next sync."))  # fmt: skip
+            time.sleep(1)
     return restored(received + done.pulled)
 
 
@@ -355,7 +363,8 @@ def pull_apply(
     attachments.forget(fetched)
     if any(o._meta.label.startswith("watchlist.") for o in objs):
         _lists_changed()
-    return Outcome(pulled=len(objs), refused=refused, more=bool(answer.get("more")))
+    more, held = bool(answer.get("more")), bool(answer.get("held"))
+    return Outcome(pulled=len(objs), refused=refused, more=more, held=held)
 
 
 def _lists_changed() -> None:

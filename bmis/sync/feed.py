@@ -43,13 +43,24 @@ def _horizon() -> int | None:
 
 def changes_after(txid: int, seq: int, limit: int = BATCH) -> list[Change]:
     """Return the next changes after the cursor that no running transaction can precede."""
-    from django.db.models import Q
-
-    changes = Change.objects.filter(Q(txid__gt=txid) | Q(txid=txid, seq__gt=seq))
+    changes = _after(txid, seq)
     horizon = _horizon()
     if horizon is not None:
         changes = changes.filter(txid__lt=horizon)
     return list(changes.order_by("txid", "seq")[:limit])
+
+
+def _after(txid: int, seq: int):
+    from django.db.models import Q
+
+    return Change.objects.filter(Q(txid__gt=txid) | Q(txid=txid, seq__gt=seq))
+
+
+def held_back(txid: int, seq: int) -> bool:
+    """Whether committed changes after the cursor wait behind a transaction still running (on
+    PostgreSQL; a long one anywhere on the server holds the horizon back)."""
+    horizon = _horizon()
+    return horizon is not None and _after(txid, seq).filter(txid__gte=horizon).exists()
 
 
 def pull_serve(*, link: NodeLink, cursor: dict, restoring: bool = False) -> dict:
@@ -80,6 +91,8 @@ def pull_serve(*, link: NodeLink, cursor: dict, restoring: bool = False) -> dict
         "records": [_for_node(records.dump(obj), obj, link) for obj in rows.values()],
         "cursor": {"txid": last.txid, "seq": last.seq} if last else {"txid": txid, "seq": seq},
         "more": more,
+        # A node being rebuilt waits for these before it writes anything of its own.
+        "held": restoring and not more and held_back(txid, seq),
         "hq_time": timezone.now().isoformat(),
     }
 

@@ -59,7 +59,7 @@ class Node:
         self.client, self.key, self.code = client, key, code
         self.numbers = itertools.count(1)
 
-    def post(self, path, payload, *, number=None, key=None, body=None):
+    def post(self, path, payload, *, number=None, key=None, body=None, headers=None):
         if path == "/sync/pull":
             settled()
         number = next(self.numbers) if number is None else number
@@ -75,6 +75,7 @@ class Node:
                 "X-BMIS-Request": str(number),
                 "X-BMIS-Time": timezone.now().isoformat(),
                 "X-BMIS-Signature": signing.sign(key or self.key, text),
+                **(headers or {}),
             },
         )
 

@@ -177,3 +177,22 @@ def test_a_batch_without_attachments_asks_nothing_about_them(enrolled, monkeypat
     monkeypatch.setattr(agent, "_call", lambda path, payload: calls.append(path) or {"acked": 0})
     agent.push_once()
     assert calls == ["/sync/push"]
+
+
+def test_a_rebuild_waits_for_what_headquarters_holds_back_then_gives_up_for_now(
+    enrolled, monkeypatch
+):
+    NodeState.objects.update(restoring=True)
+    answers = iter([agent.Outcome(pulled=3, held=True), agent.Outcome(held=True), agent.Outcome()])
+    monkeypatch.setattr(agent, "pull_once", lambda restoring: next(answers))
+    naps = []
+    monkeypatch.setattr(agent.time, "sleep", naps.append)
+    assert not agent.restore().restoring
+    assert naps == [1, 1]
+    # Held back for longer than the rebuild waits: it stays a rebuild, finished at the next sync.
+    NodeState.objects.update(restoring=True)
+    monkeypatch.setattr(agent, "pull_once", lambda restoring: agent.Outcome(held=True))
+    monkeypatch.setattr(agent, "RESTORE_WAIT", -1)
+    with pytest.raises(client.LinkDown, match="rebuild goes on at the next sync"):
+        agent.restore()
+    assert NodeState.objects.get().restoring

@@ -1,5 +1,7 @@
 """Headquarters' endpoints: enrolment, signed push and pull, and every refusal they make."""
 
+import gzip
+import json
 import uuid
 from datetime import timedelta
 
@@ -8,8 +10,9 @@ from django.utils import timezone
 
 from bmis.core.models import AuditEvent
 from bmis.crossings.models import Person
-from bmis.sync import records, services, signing
+from bmis.sync import client, records, services, signing
 from bmis.sync.models import NodeLink
+from bmis.sync.views import exchange
 
 
 def person_record(origin="OUA", **fields):
@@ -268,3 +271,53 @@ def test_a_malformed_cursor_is_refused(hq, node):
     answer = node.post("/sync/pull", {"cursor": {"txid": "x"}})
     assert answer.status_code == 400
     assert answer.json()["error"] == "malformed"
+
+
+# Bodies gzipped both ways (client.py)
+
+
+def test_a_gzipped_batch_is_stored_and_a_gzipped_answer_is_signed_as_json(hq, node):
+    body = gzip.compress(json.dumps(batch([person_record() for _ in range(20)])).encode())
+    answer = node.post("/sync/push", None, body=body,
+                       headers={"Content-Encoding": "gzip", "Accept-Encoding": "gzip"})  # fmt: skip
+    assert answer.status_code == 200
+    assert Person.objects.count() == 20
+    restore = {"cursor": {}, "restoring": True}  # the post's own travellers come back
+    pulled = node.post("/sync/pull", restore, headers={"Accept-Encoding": "gzip"})
+    assert pulled["Content-Encoding"] == "gzip"
+    content = gzip.decompress(pulled.content)
+    text = signing.message("RESPONSE", "/sync/pull", "HQ", 2, content)
+    assert signing.verify(signing.public_pem(signing.own_key()), pulled["X-BMIS-Signature"], text)
+    assert json.loads(content)["records"]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        gzip.compress(b'{"schema": 2}')[:-6],  # cut short
+        b"\x1f\x8b not gzip at all",
+        gzip.compress(b" " * (3 * 1024 * 1024)),  # unpacks to more than allowed
+    ],
+    ids=["truncated", "garbage", "a bomb"],
+)
+def test_a_damaged_or_swollen_gzipped_body_is_refused_clearly(hq, node, body, monkeypatch):
+    monkeypatch.setattr(exchange, "MAX_BODY", 1024 * 1024)
+    answer = node.post("/sync/push", None, body=body, headers={"Content-Encoding": "gzip"})
+    assert answer.status_code == 400
+    message = "The request's compressed body is damaged or too large."
+    assert answer.json() == {"error": "malformed", "message": message}
+    assert not Person.objects.exists()
+
+
+def test_the_client_unpacks_only_what_it_can_trust():
+    packed = gzip.compress(b"x" * 5000)
+    assert client.unpacked(packed, "gzip", 5000) == b"x" * 5000
+    assert client.unpacked(b"{}", None, 10) == b"{}"
+    for content, encoding in ((packed, "br"), (packed[:-4], "gzip"), (packed, "gzip ")):
+        if encoding == "gzip ":
+            assert client.unpacked(content, encoding, 5000) == b"x" * 5000
+            continue
+        with pytest.raises(ValueError):
+            client.unpacked(content, encoding, 5000)
+    with pytest.raises(ValueError, match="more than 4999"):
+        client.unpacked(packed, "gzip", 4999)

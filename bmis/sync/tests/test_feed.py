@@ -47,3 +47,41 @@ def test_a_reader_pulling_while_four_writers_commit_misses_nothing():
     assert len(wanted) == 600
     assert wanted <= set(seen)
     assert len(seen) == len(set(seen))  # nothing twice either
+
+
+def _hold_open(started: threading.Event, release: threading.Event) -> None:
+    """A transaction that stays open (a long import, a report) until `release`."""
+    try:
+        with transaction.atomic():
+            TravelPurpose.objects.create(code="LONG", name_fr="x", name_en="x", name_ht="x",
+                                         name_es="x")  # fmt: skip
+            started.set()
+            release.wait(30)
+    finally:
+        connections.close_all()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite serialises writers")
+@pytest.mark.django_db(transaction=True)
+def test_a_rebuild_is_told_what_a_running_transaction_holds_back(oua):
+    from bmis.sync.models import NodeLink
+
+    started, release = threading.Event(), threading.Event()
+    holder = threading.Thread(target=_hold_open, args=(started, release))
+    holder.start()
+    try:
+        assert started.wait(10)
+        TravelPurpose.objects.create(code="LATER", name_fr="x", name_en="x", name_ht="x",
+                                     name_es="x")  # committed, behind the open one  # fmt: skip
+        link = NodeLink.objects.create(post=oua, epoch=1)
+        answer = feed.pull_serve(link=link, cursor={}, restoring=True)
+        assert answer["held"] and not answer["more"]
+        assert "LATER" not in {r["id"] for r in answer["records"]}
+        assert not feed.pull_serve(link=link, cursor={}, restoring=False)["held"]  # not asked
+    finally:
+        release.set()
+        holder.join()
+    settled()
+    answer = feed.pull_serve(link=link, cursor={}, restoring=True)
+    assert not answer["held"]
+    assert {"LONG", "LATER"} <= {r["id"] for r in answer["records"]}

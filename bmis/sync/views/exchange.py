@@ -1,5 +1,10 @@
-"""Headquarters' endpoints for the posts' nodes: enrol, push and pull, as signed JSON."""
+"""Headquarters' endpoints for the posts' nodes: enrol, push and pull, as signed JSON.
 
+Bodies may come gzipped (`client.py`); an answer is gzipped when the node accepts it, and signed
+before, as JSON.
+"""
+
+import gzip
 import json
 
 from django.conf import settings
@@ -8,8 +13,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from bmis.sync import feed, services, signing
+from bmis.sync import client, feed, services, signing
 from bmis.sync.services import Refused
+
+MAX_BODY = 64 * 1024 * 1024  # bytes of JSON a request may unpack to (a batch is under 5 MB)
 
 
 def _answer(request: HttpRequest, data: dict, status: int = 200, number: int = 0) -> JsonResponse:
@@ -17,6 +24,10 @@ def _answer(request: HttpRequest, data: dict, status: int = 200, number: int = 0
     response = JsonResponse(data, status=status)
     text = signing.message("RESPONSE", request.path, "HQ", number, response.content)
     response["X-BMIS-Signature"] = signing.sign(signing.own_key(), text)
+    accepted = request.META.get("HTTP_ACCEPT_ENCODING", "")
+    if len(response.content) >= client.COMPRESS_FROM and "gzip" in accepted.lower():
+        response.content = gzip.compress(response.content, compresslevel=6, mtime=0)
+        response["Content-Encoding"] = "gzip"
     return response
 
 
@@ -26,7 +37,13 @@ def _refusal(request: HttpRequest, node: str, refused: Refused, number: int = 0)
     return _answer(request, data, refused.status, number)
 
 
-def _json(body: bytes) -> dict:
+def _json(body: bytes, encoding: str | None = None) -> dict:
+    try:
+        body = client.unpacked(body, encoding, MAX_BODY)
+    except ValueError:
+        raise Refused(
+            "malformed", _("The request's compressed body is damaged or too large.")
+        ) from None
     try:
         data = json.loads(body)
     except (ValueError, UnicodeDecodeError):
@@ -47,7 +64,7 @@ def enrol(request: HttpRequest) -> JsonResponse:
     _headquarters_only()
     node = ""
     try:
-        data = _json(request.body)
+        data = _json(request.body, request.META.get("HTTP_CONTENT_ENCODING"))
         node = str(data.get("post", ""))[:10]
         answer = services.node_enrol(
             post_code=node,
@@ -74,7 +91,7 @@ def _signed(request: HttpRequest):
         path=request.path,
         body=request.body,
     )
-    return link, _json(request.body)
+    return link, _json(request.body, meta.get("HTTP_CONTENT_ENCODING"))
 
 
 def _number(request: HttpRequest) -> int:
