@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bmis.accounts.roles import HQ_ROLES, POST_ROLES, Role
-from bmis.core.models import SyncedModel
+from bmis.core.models import AppendOnlyModel, SyncedModel
 
 
 class UserQuerySet(models.QuerySet):
@@ -89,3 +89,22 @@ class LoginThrottle(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class PasswordChange(AppendOnlyModel, SyncedModel):
+    """An officer's change of their own password at a post, for headquarters to take.
+
+    Accounts are headquarters' records (one writer): a post does not push its copy of a user,
+    and the next account it pulls would put the old password back. So the post pushes this
+    record instead; headquarters applies it if its own copy still holds the password the officer
+    replaced (`replaced`): an administrator's reset made since wins, whatever the clocks say
+    (`accounts.services.password_change_apply`). It travels only between the post and
+    headquarters (`sync.registry.PRIVATE`).
+    """
+
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    password = models.CharField(max_length=128)  # the new hash
+    replaced = models.CharField(max_length=128)  # the hash it replaced
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.created_at:%Y-%m-%d %H:%M}"

@@ -17,7 +17,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from bmis.accounts.models import LoginThrottle, User
+from bmis.accounts.models import LoginThrottle, PasswordChange, User
 from bmis.accounts.roles import HQ_ROLES, POST_ROLES, Role
 from bmis.core import audit
 
@@ -123,13 +123,40 @@ def user_reset_password(
 
 
 def password_change(*, user: User, new_password: str, request: HttpRequest | None = None) -> None:
-    """Change the user's own password (already checked against the old one by the form)."""
+    """Change the user's own password (already checked against the old one by the form).
+
+    At a post the change is also written as a `PasswordChange`, which the sync agent pushes:
+    headquarters owns accounts and takes it from there (`password_change_apply`).
+    """
+    replaced = user.password
     user.set_password(new_password)
     user.must_change_password = False
     user.updated_at = timezone.now()
     with transaction.atomic():
         user.save(update_fields=["password", "must_change_password", "updated_at"])
+        if settings.BMIS_ROLE == "post":
+            PasswordChange.objects.create(user=user, password=user.password, replaced=replaced)
         audit.record(actor=user, action="user.password_changed", obj=user, request=request)
+
+
+def password_change_apply(change: PasswordChange, *, post_id) -> bool:
+    """At headquarters, in the transaction that stored `change`: make it the user's password if
+    the user is the post's and headquarters' copy still holds the password it replaced; return
+    whether it was applied. Applied in the order the post made them, each once (a hash is never
+    the one it replaced: a change received again finds its own password there)."""
+    user = User.objects.select_for_update().filter(pk=change.user_id, post_id=post_id).first()
+    if user is None or user.password == change.password:
+        return False
+    if user.password != change.replaced:  # reset by an administrator since: the reset stands
+        audit.record(actor=None, action="user.password_change_superseded", obj=user,
+                     details={"at_post": change.origin, "change": str(change.pk)})  # fmt: skip
+        return False
+    user.password, user.must_change_password = change.password, False
+    user.updated_at = timezone.now()
+    user.save(update_fields=["password", "must_change_password", "updated_at"])
+    audit.record(actor=None, action="user.password_changed", obj=user,
+                 details={"at_post": change.origin, "change": str(change.pk)})  # fmt: skip
+    return True
 
 
 def user_set_language(*, user: User, language: str, request: HttpRequest | None = None) -> None:

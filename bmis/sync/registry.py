@@ -62,6 +62,7 @@ TRAVELLING = (
     Travels("posts.Post", pushed=False),
     Travels("posts.Counter", pushed=False),
     Travels("accounts.User", pushed=False, kept_home=frozenset({"last_login"})),
+    Travels("accounts.PasswordChange", pushed=True),  # an officer's, at a post: see the model
     Travels("crossings.StayRule", pushed=False),
     Travels("watchlist.WatchList", pushed=False),
     Travels("watchlist.ListedPerson", pushed=False),
@@ -79,10 +80,11 @@ TRAVELLING = (
 
 BY_LABEL = {travels.label: travels for travels in TRAVELLING}
 
-# What a post was born with that stays between it and headquarters: the traveller's photo and
-# the post's audit trail. Every other record of a post reaches the other posts through
-# headquarters, so that a traveller who entered at the airport is matched when leaving by land.
-PRIVATE = frozenset({"crossings.Photo", "core.AuditEvent"})
+# What a post was born with that stays between it and headquarters: the traveller's photo, the
+# post's audit trail, its officers' password changes. Every other record of a post reaches the
+# other posts through headquarters, so that a traveller who entered at the airport is matched
+# when leaving by land.
+PRIVATE = frozenset({"crossings.Photo", "core.AuditEvent", "accounts.PasswordChange"})
 SHARED = frozenset(t.label for t in TRAVELLING if t.pushed and t.label not in PRIVATE)
 
 

@@ -229,8 +229,10 @@ def push_receive(*, link: NodeLink, payload: dict, request=None) -> dict:
             raise Refused("gap", message, 409, acked=link.acked_seq)
         counts = {}
         if last > link.acked_seq:
+            changes = _new_password_changes(stored)
             counts, conflicts = _store(stored)
             refusals += conflicts
+            _password_changes_apply(changes, link.post_id)
         if last > link.acked_seq:
             link.acked_seq = last
         link.waiting, link.oldest_waiting_at = waiting, oldest
@@ -275,6 +277,30 @@ def _store(objs: list) -> tuple[dict[str, int], list[dict]]:
             continue
         counts[obj._meta.label] = counts.get(obj._meta.label, 0) + 1
     return counts, refusals
+
+
+def _new_password_changes(objs: list) -> list:
+    """Return the officers' password changes in `objs` that headquarters does not hold yet."""
+    from bmis.accounts.models import PasswordChange
+
+    changes = [obj for obj in objs if type(obj) is PasswordChange]
+    held = set(
+        PasswordChange.objects.filter(pk__in=[c.pk for c in changes]).values_list("pk", flat=True)
+    )
+    return [change for change in changes if change.pk not in held]
+
+
+def _password_changes_apply(changes: list, post_id) -> None:
+    """Apply the officers' password changes just stored, in the order the post made them."""
+    from bmis.accounts.models import PasswordChange
+    from bmis.accounts.services import password_change_apply
+
+    stored = set(
+        PasswordChange.objects.filter(pk__in=[c.pk for c in changes]).values_list("pk", flat=True)
+    )
+    for change in changes:
+        if change.pk in stored:
+            password_change_apply(change, post_id=post_id)
 
 
 def _check_keys() -> None:

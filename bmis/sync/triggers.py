@@ -96,3 +96,13 @@ def uninstall(schema_editor: BaseDatabaseSchemaEditor, tables: dict[str, tuple[s
             continue
         for event in ("insert", "update"):
             schema_editor.execute(f'DROP TRIGGER IF EXISTS "sync_{table}_{event}"')
+
+
+def operation(tables: dict[str, tuple[str, bool]]):
+    """Return the migration operation that installs `tables`' triggers (dropped going back)."""
+    from django.db import migrations
+
+    return migrations.RunPython(
+        lambda apps, schema_editor: install(schema_editor, tables),
+        lambda apps, schema_editor: uninstall(schema_editor, tables),
+    )

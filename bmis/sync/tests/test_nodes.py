@@ -23,6 +23,13 @@ def hq(tmp_path):
     node.drop()
 
 
+CHANGE_PASSWORD = """
+from bmis.accounts.models import User
+from bmis.accounts.services import password_change
+password_change(user=User.objects.get(username="jean"), new_password="a-new-long-passphrase")
+"""
+
+
 def test_a_post_enrols_pushes_its_crossings_and_is_rebuilt_with_nothing_lost(hq, tmp_path):
     code = hq.enrolment_code("OUA")
     staff(hq, "OUA")
@@ -33,7 +40,11 @@ def test_a_post_enrols_pushes_its_crossings_and_is_rebuilt_with_nothing_lost(hq,
     assert post.query("SELECT username, is_active FROM accounts_user") == [("jean", 1)]
 
     cross(post, "ERIKSSON", "DUPONT", "JOSEPH", photos=True)
+    # The officer changes their password at the post, offline: headquarters takes it.
+    post.python(CHANGE_PASSWORD)
     assert "Pushed" in post.manage("sync").stdout
+    changed = post.query("SELECT password FROM accounts_user WHERE username = 'jean'")
+    assert hq.query("SELECT password FROM accounts_user WHERE username = 'jean'") == changed
     post.manage("sync")  # nothing new: nothing doubles
     at_hq = hq.query("SELECT id, origin FROM crossings_crossing ORDER BY id")
     assert len(at_hq) == 3
@@ -57,6 +68,7 @@ def test_a_post_enrols_pushes_its_crossings_and_is_rebuilt_with_nothing_lost(hq,
     back = rebuilt.query("SELECT sha256, data FROM crossings_photo")
     assert {sha256: bytes(data) for sha256, data in back} == photos
     assert list((rebuilt.folder / "var" / "attachments").iterdir()) == []
+    assert rebuilt.query("SELECT password FROM accounts_user WHERE username = 'jean'") == changed
     assert "intact" in rebuilt.manage("audit_verify").stdout
     # Its chain continues after the events headquarters holds, and its new work reaches HQ.
     cross(rebuilt, "LOUIS")
