@@ -41,13 +41,31 @@ def _horizon() -> int | None:
         return cursor.fetchone()[0]
 
 
-def changes_after(txid: int, seq: int, limit: int = BATCH) -> list[Change]:
-    """Return the next changes after the cursor that no running transaction can precede."""
-    changes = _after(txid, seq)
-    horizon = _horizon()
-    if horizon is not None:
-        changes = changes.filter(txid__lt=horizon)
+def changes_after(
+    txid: int, seq: int, limit: int = BATCH, unwanted=None, horizon: int | None = None
+) -> list[Change]:
+    """Return the next changes after the cursor that no running transaction can precede (but
+    those `unwanted`, a filter on changes); `horizon` if the caller took it already."""
+    changes = _served(txid, seq, _horizon() if horizon is None else horizon)
+    if unwanted is not None:
+        changes = changes.exclude(unwanted)
     return list(changes.order_by("txid", "seq")[:limit])
+
+
+def _served(txid: int, seq: int, horizon: int | None):
+    changes = _after(txid, seq)
+    return changes if horizon is None else changes.filter(txid__lt=horizon)
+
+
+def _unwanted(link: NodeLink, restoring: bool):
+    """Return the filter of the changes the node does not get: its own records (but while it is
+    being rebuilt), and the other posts' that stay between them and headquarters."""
+    from django.db.models import Q
+
+    tables = [travels for travels in by_table().values() if travels.pushed]
+    own = Q(origin=link.post.code)
+    unwanted = ~own & Q(table__in=[t.table for t in tables if t.label not in SHARED])
+    return unwanted if restoring else unwanted | (own & Q(table__in=[t.table for t in tables]))
 
 
 def _after(txid: int, seq: int):
@@ -66,7 +84,9 @@ def held_back(txid: int, seq: int) -> bool:
 def pull_serve(*, link: NodeLink, cursor: dict, restoring: bool = False) -> dict:
     """Return the next batch for the node: its records, the new cursor, and whether more wait."""
     txid, seq = int(cursor.get("txid") or 0), int(cursor.get("seq") or 0)
-    changes = changes_after(txid, seq)
+    # Every transaction below the horizon has ended: nothing can commit below it any more.
+    horizon = _horizon()
+    changes = changes_after(txid, seq, unwanted=_unwanted(link, restoring), horizon=horizon)
     more = len(changes) == BATCH
     tables = by_table()
     wanted: dict[str, set[str]] = defaultdict(set)
@@ -87,6 +107,8 @@ def pull_serve(*, link: NodeLink, cursor: dict, restoring: bool = False) -> dict
         changes, rows = _lighter(changes, rows)
         more = True
     last = changes[-1] if changes else None
+    if not more:  # what lies between was looked at and is not for the node: the cursor skips it
+        last = _served(txid, seq, horizon).order_by("-txid", "-seq").first() or last
     return {
         "records": [_for_node(records.dump(obj), obj, link) for obj in rows.values()],
         "cursor": {"txid": last.txid, "seq": last.seq} if last else {"txid": txid, "seq": seq},

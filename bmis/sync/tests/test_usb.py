@@ -113,7 +113,9 @@ def small_pulls(monkeypatch, size=3):
     """Make headquarters serve pulls `size` changes at a time."""
     changes_after = feed.changes_after
     monkeypatch.setattr(feed, "BATCH", size)
-    monkeypatch.setattr(feed, "changes_after", lambda txid, seq: changes_after(txid, seq, size))
+    monkeypatch.setattr(
+        feed, "changes_after", lambda txid, seq, **kw: changes_after(txid, seq, size, **kw)
+    )
 
 
 def refusals():
