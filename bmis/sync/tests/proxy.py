@@ -10,6 +10,10 @@ proxy's `plan`, a list of faults taken one per connection (then it passes reques
 - `duplicate`: the request reaches headquarters twice;
 - `delay`: the request is held, and reaches headquarters after the next one (reordered); its
   post gets no answer.
+
+Apart from the plan, the nodes named in `offline` (a post without a link for days) have no link
+at all: their requests are read, to learn whose they are, and go nowhere, while the other posts'
+pass. One link for all posts cannot refuse a post's connections, so its request is what tells.
 """
 
 import socket
@@ -39,6 +43,15 @@ def _read_request(conn: socket.socket) -> bytes:
     return head + HEAD_END + body
 
 
+def _node(request: bytes) -> str:
+    """Return the node that signed `request` (its X-BMIS-Node header), or ""."""
+    for line in request.partition(HEAD_END)[0].split(b"\r\n")[1:]:
+        name, _, value = line.partition(b":")
+        if name.strip().lower() == b"x-bmis-node":
+            return value.strip().decode("ascii", "replace")
+    return ""
+
+
 def _forward(port: int, request: bytes) -> bytes:
     with socket.create_connection(("127.0.0.1", port), timeout=120) as upstream:
         upstream.sendall(request)
@@ -54,6 +67,7 @@ class FaultyLink:
         self.server = socket.create_server(("127.0.0.1", 0))
         self.port = self.server.getsockname()[1]
         self.plan: list[str] = []
+        self.offline: set[str] = set()
         self.held: bytes | None = None
         self.lock = threading.Lock()
         self.log: list[str] = []
@@ -77,12 +91,16 @@ class FaultyLink:
 
     def _handle(self, conn: socket.socket) -> None:
         with conn:
-            fault = self._next()
-            self.log.append(fault)
-            if fault == "down":
-                return
             try:
-                request = _read_request(conn)
+                request = _read_request(conn) if self.offline else b""
+                if request and _node(request) in self.offline:
+                    self.log.append("offline")
+                    return
+                fault = self._next()
+                self.log.append(fault)
+                if fault == "down":
+                    return
+                request = request or _read_request(conn)
                 if fault == "drop_request":
                     return
                 if fault == "delay":
