@@ -191,6 +191,7 @@ def push_batch(after: int | None = None, epoch: int | None = None) -> dict | Non
         "waiting": waiting.count(),
         "oldest_waiting_at": _born_at(oldest),
         "lists": _list_versions(),
+        "backup": _backup_state(),
     }
 
 
@@ -290,6 +291,14 @@ def _born_at(seq: int | None) -> str | None:
     obj = travels.model.objects.filter(pk=change.row_id).first()
     created = getattr(obj, "created_at", None)
     return created.isoformat() if created else None
+
+
+def _backup_state() -> dict:
+    """When the post last copied its database to a stick (`manage.py backup`), and last failed."""
+    from bmis.core import backup
+
+    found = backup.status()
+    return {kind: (found.get(f"last_{kind}") or {}).get("at") for kind in ("success", "failure")}
 
 
 def _list_versions() -> dict:

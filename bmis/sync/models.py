@@ -63,6 +63,9 @@ class NodeLink(models.Model):
     waiting = models.PositiveBigIntegerField(_("records waiting"), default=0)
     oldest_waiting_at = models.DateTimeField(_("oldest record waiting"), null=True, blank=True)
     list_versions = models.JSONField(_("list versions"), default=dict, blank=True)
+    # The post's local copies of its database (`manage.py backup`), as its node last said.
+    backup_at = models.DateTimeField(_("last local copy"), null=True, blank=True)
+    backup_failed_at = models.DateTimeField(_("last failed local copy"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("post node")

@@ -101,6 +101,18 @@ class Row:
         return duration(self.now - self.link.oldest_waiting_at)
 
     @property
+    def backup_age(self) -> str:
+        """How old the post's last local copy of its database is (`manage.py backup`)."""
+        copied = self.link.backup_at if self.link else None
+        return duration(self.now - copied) if copied else ""
+
+    @property
+    def backup_failing(self) -> bool:
+        """Whether the post's last attempt at a local copy failed (a stick out, full, …)."""
+        failed = self.link.backup_failed_at if self.link else None
+        return bool(failed) and (self.link.backup_at is None or failed > self.link.backup_at)
+
+    @property
     def clock_offset(self) -> str:
         offset = self.link.clock_offset if self.link else None
         return "" if offset is None else f"{round(offset):+d} s"  # never "-0 s"

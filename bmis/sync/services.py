@@ -238,7 +238,11 @@ def push_receive(*, link: NodeLink, payload: dict, request=None) -> dict:
         link.waiting, link.oldest_waiting_at = waiting, oldest
         if isinstance(payload.get("lists"), dict):
             link.list_versions = {str(k)[:20]: v for k, v in payload["lists"].items()}
-        link.save(update_fields=["acked_seq", "waiting", "oldest_waiting_at", "list_versions"])
+        copies = payload.get("backup") if isinstance(payload.get("backup"), dict) else {}
+        link.backup_at = _moment(copies.get("success")) or link.backup_at
+        link.backup_failed_at = _moment(copies.get("failure")) or link.backup_failed_at
+        link.save(update_fields=["acked_seq", "waiting", "oldest_waiting_at", "list_versions",
+                                 "backup_at", "backup_failed_at"])  # fmt: skip
         _advance_chain(link.post.code)
         if documents:
             merged = persons_merge_duplicates(document_ids=documents)
@@ -301,6 +305,15 @@ def _password_changes_apply(changes: list, post_id) -> None:
     for change in changes:
         if change.pk in stored:
             password_change_apply(change, post_id=post_id)
+
+
+def _moment(value) -> datetime | None:
+    """Return an ISO 8601 time with its zone that a node sent, or None for anything else."""
+    try:
+        moment = parse_datetime(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+    return moment if moment is not None and moment.tzinfo is not None else None
 
 
 def _check_keys() -> None:

@@ -196,3 +196,17 @@ def test_a_rebuild_waits_for_what_headquarters_holds_back_then_gives_up_for_now(
     with pytest.raises(client.LinkDown, match="rebuild goes on at the next sync"):
         agent.restore()
     assert NodeState.objects.get().restoring
+
+
+def test_a_batch_tells_headquarters_of_the_posts_last_local_copies(enrolled, settings, tmp_path):
+    from bmis.core import backup
+
+    settings.VAR_DIR = tmp_path
+    a_person()
+    assert agent.push_batch()["backup"] == {"success": None, "failure": None}
+    backup._record(last_success={"at": "2026-11-28T06:00:00-05:00", "file": "x", "bytes": 1},
+                   last_failure={"at": "2026-11-28T12:00:00-05:00", "code": "missing"})  # fmt: skip
+    assert agent.push_batch()["backup"] == {
+        "success": "2026-11-28T06:00:00-05:00",
+        "failure": "2026-11-28T12:00:00-05:00",
+    }

@@ -120,6 +120,20 @@ def test_ages_are_said_in_the_unit_that_matters():
     assert duration(timedelta(days=3, hours=2)) == "3 days"
 
 
+def test_a_posts_local_copies_are_said_with_their_age_and_a_failure_since():
+    def row(**fields):
+        link = enrolled(**fields)
+        return rows([link.post], [link], {}, **LIMITS)[0]
+
+    copied = row(backup_at=NOW - timedelta(hours=7))
+    assert (copied.backup_age, copied.backup_failing) == ("7 hours", False)
+    failed = row(backup_at=NOW - timedelta(days=2), backup_failed_at=NOW - timedelta(hours=1))
+    assert (failed.backup_age, failed.backup_failing) == ("2 days", True)
+    never = row(backup_failed_at=NOW - timedelta(hours=1))
+    assert (never.backup_age, never.backup_failing) == ("", True)
+    assert (row().backup_age, row().backup_failing) == ("", False)
+
+
 # The page
 
 
@@ -135,9 +149,11 @@ def signed_in(client, admin):
     return client
 
 
-def push(client, key, *, number, waiting=0, oldest=None, lists=None, epoch=1, code="OUA"):
+def push(client, key, *, number, waiting=0, oldest=None, lists=None, epoch=1, code="OUA",
+         backup=None):  # fmt: skip
     """Send a signed push from the node, now, as its agent does."""
     payload = {
+        "backup": backup or {"success": None, "failure": None},
         "schema": records.SCHEMA,
         "epoch": epoch,
         "from_seq": 1,
@@ -189,7 +205,7 @@ def test_an_administrator_sees_every_active_post_and_its_state(hq, signed_in, pa
     assert "30 hours ago 12 31 hours 0.9.0 -2 s" in row_of(page, "OUA")
     assert "Revoke the node" in row_of(page, "OUA")
     assert row_of(page, "PAP").startswith("not_enrolled PAP")
-    assert "Not enrolled — — — — — — Issue an enrolment code PAP" in row_of(page, "PAP")
+    assert "Not enrolled — — — — — — — Issue an enrolment code PAP" in row_of(page, "PAP")
     assert "Revoke" not in row_of(page, "PAP")
 
 
@@ -303,3 +319,18 @@ def test_the_headquarters_navigation_links_the_page_for_administrators(hq, clien
     assert '<a href="/sync/network/" aria-current="page">Network</a>' in page
     client.force_login(analyst)
     assert 'href="/sync/network/"' not in client.get("/").content.decode()
+
+
+def test_the_page_shows_each_posts_last_local_copy_as_its_node_said(hq, signed_in, oua, link,
+                                                                   node_key):  # fmt: skip
+    copied = (timezone.now() - timedelta(hours=3, minutes=5)).isoformat()
+    failed = (timezone.now() - timedelta(minutes=20)).isoformat()
+    backup = {"success": copied, "failure": failed}
+    assert push(signed_in, node_key, number=1, backup=backup).status_code == 200
+    row = row_of(signed_in.get("/sync/network/").content.decode(), "OUA")
+    assert "3 hours ago the last copy failed" in row
+    # Garbage in the report changes nothing and breaks nothing.
+    backup = {"success": "yesterday", "failure": 7}
+    assert push(signed_in, node_key, number=2, backup=backup).status_code == 200
+    link.refresh_from_db()
+    assert link.backup_at.isoformat() == copied and link.backup_failed_at.isoformat() == failed
