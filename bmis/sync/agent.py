@@ -27,7 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bmis.core import audit
-from bmis.sync import attachments, client, records, services, signing
+from bmis.sync import attachments, client, outbox, records, services, signing
 from bmis.sync.models import Change, NodeState
 from bmis.sync.registry import BY_LABEL, SHARED, TRAVELLING, by_table
 
@@ -167,10 +167,10 @@ def push_batch(after: int | None = None, epoch: int | None = None) -> dict | Non
         and change.table in tables
         and tables[change.table].pushed
     ]
-    rows = _rows(own)
+    rows = outbox.rows(own)
     batch, size, weight, last, seen = [], 0, 0, after, set()
     for change in changes:
-        key = _key(change)
+        key = outbox.key(change)
         if key in rows and key not in seen:
             record = records.dump(rows[key])
             size += len(str(record))
@@ -189,9 +189,9 @@ def push_batch(after: int | None = None, epoch: int | None = None) -> dict | Non
         "to_seq": last,
         "records": batch,
         "waiting": waiting.count(),
-        "oldest_waiting_at": _born_at(oldest),
-        "lists": _list_versions(),
-        "backup": _backup_state(),
+        "oldest_waiting_at": outbox.born_at(oldest),
+        "lists": outbox.list_versions(),
+        "backup": outbox.backup_state(),
     }
 
 
@@ -256,55 +256,6 @@ def push_once() -> Outcome:
             raise
         NodeState.objects.update(pushed_seq=int(refused.data["acked"]))
         return Outcome(more=True)
-
-
-def _key(change: Change) -> tuple[str, str]:
-    """Return the change's table and key, the key written as Django writes it (SQLite stores
-    UUIDs as hex, PostgreSQL with dashes)."""
-    travels = by_table().get(change.table)
-    if travels is None:
-        return change.table, change.row_id
-    return change.table, str(travels.model._meta.pk.to_python(change.row_id))
-
-
-def _rows(changes: list[Change]) -> dict:
-    """Return the rows the changes name, by `_key`."""
-    tables = by_table()
-    wanted: dict[str, set] = {}
-    for change in changes:
-        wanted.setdefault(change.table, set()).add(_key(change)[1])
-    return {
-        (table, str(obj.pk)): obj
-        for table, ids in wanted.items()
-        for obj in attachments.without_content(tables[table].model.objects.filter(pk__in=ids))
-    }
-
-
-def _born_at(seq: int | None) -> str | None:
-    """Return when the change `seq`'s record was born, for headquarters' view of the backlog."""
-    if seq is None:
-        return None
-    change = Change.objects.get(seq=seq)
-    travels = by_table().get(change.table)
-    if travels is None:
-        return None
-    obj = travels.model.objects.filter(pk=change.row_id).first()
-    created = getattr(obj, "created_at", None)
-    return created.isoformat() if created else None
-
-
-def _backup_state() -> dict:
-    """When the post last copied its database to a stick (`manage.py backup`), and last failed."""
-    from bmis.core import backup
-
-    found = backup.status()
-    return {kind: (found.get(f"last_{kind}") or {}).get("at") for kind in ("success", "failure")}
-
-
-def _list_versions() -> dict:
-    from bmis.watchlist.models import WatchList
-
-    return {code: version for code, version in WatchList.objects.values_list("code", "version")}
 
 
 def pull_request(*, restoring: bool = False) -> dict:

@@ -26,19 +26,15 @@ catching up with a real week's backlog is measured by `bench/sync.py`.
 `bench/sync_drill.py` runs it with at least 100 faults; `test_drill.py` with fewer.
 """
 
-import contextlib
 import os
 import random
 import signal
-import subprocess
 import time
-import urllib.request
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bmis.sync.tests import nodes
-from bmis.sync.tests.nodes import PostNode, converge
+from bmis.sync.tests.nodes import Headquarters, PostNode, converge
 from bmis.sync.tests.proxy import FaultyLink
 from bmis.sync.tests.skewed import SharedClock
 
@@ -172,23 +168,6 @@ class Result:
             and all(self.chains.values())
             and all(week.failed == week.attempts and not week.reached_hq for week in self.weeks)
         )
-
-
-class Headquarters(nodes.Headquarters):
-    """Headquarters whose server starts through the node's launcher, so on the drill's clock
-    (`nodes.Headquarters.start` runs manage.py itself)."""
-
-    def start(self) -> None:
-        log = open(self.folder / "hq.log", "ab")  # noqa: SIM115 (the server's)
-        command = [*self.launcher, "serve", "--port", str(self.port), "--workers", "2"]
-        options = {"cwd": nodes.ROOT, "env": self.env, "start_new_session": True}
-        self.server = subprocess.Popen(command, stdout=log, stderr=log, **options)
-        for _ in range(300):  # a minute, while connections are refused
-            with contextlib.suppress(OSError):
-                urllib.request.urlopen(f"{self.url}/accounts/login/", timeout=2).close()
-                return
-            time.sleep(0.2)
-        raise AssertionError("headquarters did not start: " + (self.folder / "hq.log").read_text())
 
 
 def week_plan(crossings: int, days: int = 7) -> list[tuple[list[int], list[int]]]:

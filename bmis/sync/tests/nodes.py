@@ -90,7 +90,7 @@ class Headquarters(Node):
     def start(self) -> None:
         log = open(self.folder / "hq.log", "ab")  # noqa: SIM115 (the server's, closed in stop)
         self.server = subprocess.Popen(
-            [sys.executable, "manage.py", "serve", "--port", str(self.port), "--workers", "2"],
+            [*self.launcher, "serve", "--port", str(self.port), "--workers", "2"],
             cwd=ROOT,
             env=self.env,
             stdout=log,
