@@ -342,7 +342,10 @@ def sync_once() -> Outcome:
     if state().restoring:  # enrolment was cut short: finish it before anything else
         restore()
     total = Outcome()
-    while (done := push_once()).more:
+    # What was waiting when the sync began: a counter that keeps recording must not hold back the
+    # pull (new lists, other posts' crossings) for as long as it works; the rest goes next time.
+    waiting = Change.objects.aggregate(last=Max("seq"))["last"] or 0
+    while state().pushed_seq < waiting and (done := push_once()).more:
         total.pushed += done.pushed
         total.refused += done.refused
     while True:

@@ -210,3 +210,21 @@ def test_a_batch_tells_headquarters_of_the_posts_last_local_copies(enrolled, set
         "success": "2026-11-28T06:00:00-05:00",
         "failure": "2026-11-28T12:00:00-05:00",
     }
+
+
+def test_a_sync_pushes_what_was_waiting_then_pulls_though_the_counter_records_on(
+    enrolled, monkeypatch
+):
+    a_person()
+    pushes = []
+
+    def push_once():  # headquarters takes the batch; meanwhile the counter records another
+        assert len(pushes) < 5, "the sync never got to its pull"
+        NodeState.objects.update(pushed_seq=Change.objects.latest("seq").seq)
+        pushes.append(a_person())
+        return agent.Outcome(pushed=1, more=True)
+
+    monkeypatch.setattr(agent, "push_once", push_once)
+    monkeypatch.setattr(agent, "pull_once", lambda: agent.Outcome(pulled=2))
+    done = agent.sync_once()
+    assert (len(pushes), done.pushed, done.pulled) == (1, 1, 2)
