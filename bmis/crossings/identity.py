@@ -12,29 +12,13 @@ DEPTH = 20  # merges of merges: far more than two posts' duplicates can make
 
 def canonical(person: Person) -> Person:
     """Return the traveller `person` was merged into (through any chain), or `person`."""
-    seen = {person.pk}
-    for _ in range(DEPTH):
-        merge = PersonMerge.objects.filter(person_id=person.pk).select_related("into").first()
-        if merge is None or merge.into_id in seen:
-            return person
-        person = merge.into
-        seen.add(person.pk)
-    return person
+    key = canonical_keys([person.pk])[person.pk]
+    return person if key == person.pk else Person.objects.get(pk=key)
 
 
 def members(person: Person) -> list:
     """Return the keys of `person` and of every traveller merged into them, at any depth."""
-    found, frontier = [person.pk], [person.pk]
-    for _ in range(DEPTH):
-        frontier = list(
-            PersonMerge.objects.filter(into_id__in=frontier)
-            .exclude(person_id__in=found)
-            .values_list("person_id", flat=True)
-        )
-        if not frontier:
-            break
-        found += frontier
-    return found
+    return member_keys([person.pk])[person.pk]
 
 
 def canonical_keys(keys) -> dict:

@@ -26,7 +26,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import connection
 from django.utils import timezone
 
-from bmis.sync import attachments, records
+from bmis.sync import attachments, outbox, records
 from bmis.sync.models import Change, NodeLink
 from bmis.sync.registry import SHARED, by_table
 
@@ -74,10 +74,9 @@ def _after(txid: int, seq: int):
     return Change.objects.filter(Q(txid__gt=txid) | Q(txid=txid, seq__gt=seq))
 
 
-def held_back(txid: int, seq: int) -> bool:
-    """Whether committed changes after the cursor wait behind a transaction still running (on
-    PostgreSQL; a long one anywhere on the server holds the horizon back)."""
-    horizon = _horizon()
+def held_back(txid: int, seq: int, horizon: int | None) -> bool:
+    """Whether committed changes after the cursor wait behind a transaction still running, at
+    or above `horizon` (on PostgreSQL; a long one anywhere on the server holds it back)."""
     return horizon is not None and _after(txid, seq).filter(txid__gte=horizon).exists()
 
 
@@ -114,7 +113,7 @@ def pull_serve(*, link: NodeLink, cursor: dict, restoring: bool = False) -> dict
         "cursor": {"txid": last.txid, "seq": last.seq} if last else {"txid": txid, "seq": seq},
         "more": more,
         # A node being rebuilt waits for these before it writes anything of its own.
-        "held": restoring and not more and held_back(txid, seq),
+        "held": restoring and not more and held_back(txid, seq, horizon),
         "hq_time": timezone.now().isoformat(),
     }
 
@@ -122,13 +121,9 @@ def pull_serve(*, link: NodeLink, cursor: dict, restoring: bool = False) -> dict
 def _lighter(changes: list[Change], rows: dict) -> tuple[list[Change], dict]:
     """Return the first changes whose rows' attachments weigh at most `BATCH_BYTES` (one row
     at least), and those rows: the others come with the next batch."""
-    tables, kept, weight = by_table(), {}, 0
+    kept, weight = {}, 0
     for position, change in enumerate(changes):
-        travels = tables.get(change.table)
-        if travels is None:
-            continue
-        # The key as Django writes it: SQLite logs a UUID as hex, PostgreSQL with dashes.
-        key = (change.table, str(travels.model._meta.pk.to_python(change.row_id)))
+        key = outbox.key(change)
         if key in rows and key not in kept:
             weight += attachments.weight(rows[key])
             if kept and weight > attachments.BATCH_BYTES:

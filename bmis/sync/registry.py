@@ -21,6 +21,8 @@ from functools import cache
 from django.apps import apps
 from django.db import models
 
+from bmis.crossings import stays
+
 
 @dataclass(frozen=True)
 class Travels:
@@ -43,16 +45,8 @@ class Travels:
         return self.model._meta.db_table
 
 
-PERSON_DERIVED = frozenset(
-    {
-        "present",
-        "present_since",
-        "permitted_until",
-        "stay_rule",
-        "entry_post_id",
-        "last_crossing_id",
-    }
-)
+# Where a traveller is: what each node works out from the crossings it holds.
+PERSON_DERIVED = frozenset(stays.DERIVED)
 
 # In the order a node applies a batch, so that a row comes after the rows it refers to.
 TRAVELLING = (

@@ -288,23 +288,27 @@ def _new_password_changes(objs: list) -> list:
     from bmis.accounts.models import PasswordChange
 
     changes = [obj for obj in objs if type(obj) is PasswordChange]
-    held = set(
-        PasswordChange.objects.filter(pk__in=[c.pk for c in changes]).values_list("pk", flat=True)
-    )
+    held = _held(changes)
     return [change for change in changes if change.pk not in held]
 
 
 def _password_changes_apply(changes: list, post_id) -> None:
     """Apply the officers' password changes just stored, in the order the post made them."""
-    from bmis.accounts.models import PasswordChange
     from bmis.accounts.services import password_change_apply
 
-    stored = set(
-        PasswordChange.objects.filter(pk__in=[c.pk for c in changes]).values_list("pk", flat=True)
-    )
+    stored = _held(changes)
     for change in changes:
         if change.pk in stored:
             password_change_apply(change, post_id=post_id)
+
+
+def _held(changes: list) -> set:
+    """Return the keys of the password changes that headquarters holds."""
+    from bmis.accounts.models import PasswordChange
+
+    return set(
+        PasswordChange.objects.filter(pk__in=[c.pk for c in changes]).values_list("pk", flat=True)
+    )
 
 
 def _moment(value) -> datetime | None:

@@ -32,8 +32,8 @@ def persons_merge_duplicates(*, document_ids) -> list[Person]:
     touched: list[Person] = []
     for number, state in sorted(keys):
         documents = TravelDocument.objects.filter(number=number, issuing_state=state)
-        holders = {identity.canonical(d.person).pk: identity.canonical(d.person)
-                   for d in documents.select_related("person")}  # fmt: skip
+        kept = identity.canonical_keys(list(documents.values_list("person_id", flat=True)))
+        holders = Person.objects.in_bulk(set(kept.values()))
         if len(holders) < 2:
             continue
         first, *others = sorted(holders.values(), key=lambda person: person.pk)  # birth order

@@ -1,43 +1,19 @@
 """Headquarters' endpoints for attachments: which it lacks, a chunk in, a chunk out.
 
-Signed and numbered as push and pull are (`exchange._signed`), refused and audited the same
+Signed and numbered as push and pull are (`exchange.endpoint`), refused and audited the same
 way; `bmis.sync.attachments` says what they do and why.
 """
 
 import base64
 import binascii
-import functools
 import uuid
 
-from django.http import HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
-from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
 
 from bmis.sync import attachments
 from bmis.sync.registry import WITH_ATTACHMENTS
 from bmis.sync.services import Refused
 from bmis.sync.views import exchange
-
-
-def _endpoint(serve):
-    """Make `serve(link, data) -> dict` a signed endpoint of headquarters."""
-
-    @csrf_exempt
-    @require_POST
-    @functools.wraps(serve)
-    def view(request: HttpRequest) -> JsonResponse:
-        exchange._headquarters_only()
-        node = request.META.get("HTTP_X_BMIS_NODE", "")[:10]
-        number = exchange._number(request)
-        try:
-            link, data = exchange._signed(request)
-            answer = serve(link, data)
-        except Refused as refused:
-            return exchange._refusal(request, node, refused, number)
-        return exchange._answer(request, answer, number=number)
-
-    return view
 
 
 def _name(value) -> str:
@@ -53,8 +29,8 @@ def _bytes(value) -> int:
     return value
 
 
-@_endpoint
-def lacking(link, data: dict) -> dict:
+@exchange.endpoint
+def lacking(request, link, data: dict) -> dict:
     names = data.get("sha256")
     if not isinstance(names, list) or len(names) > attachments.MAX_NAMES:
         message = _("Ask about a list of at most %(limit)s attachments.")
@@ -62,8 +38,8 @@ def lacking(link, data: dict) -> dict:
     return {"lacking": attachments.lacking(sorted({_name(name) for name in names}))}
 
 
-@_endpoint
-def send(link, data: dict) -> dict:
+@exchange.endpoint
+def send(request, link, data: dict) -> dict:
     name, text = _name(data.get("sha256")), data.get("data")
     size, offset = _bytes(data.get("size")), _bytes(data.get("offset"))
     try:
@@ -76,8 +52,8 @@ def send(link, data: dict) -> dict:
     return attachments.receive(name=name, size=size, offset=offset, content=content)
 
 
-@_endpoint
-def fetch(link, data: dict) -> dict:
+@exchange.endpoint
+def fetch(request, link, data: dict) -> dict:
     label, name, offset = data.get("model"), _name(data.get("sha256")), _bytes(data.get("offset"))
     try:
         if not isinstance(label, str) or label not in WITH_ATTACHMENTS:

@@ -4,6 +4,7 @@ Bodies may come gzipped (`client.py`); an answer is gzipped when the node accept
 before, as JSON.
 """
 
+import functools
 import gzip
 import json
 
@@ -101,31 +102,38 @@ def _number(request: HttpRequest) -> int:
         return 0
 
 
-@csrf_exempt
-@require_POST
-def push(request: HttpRequest) -> JsonResponse:
-    _headquarters_only()
-    node = request.META.get("HTTP_X_BMIS_NODE", "")[:10]
-    try:
-        link, data = _signed(request)
-        answer = services.push_receive(link=link, payload=data, request=request)
-    except Refused as refused:
-        return _refusal(request, node, refused, _number(request))
-    return _answer(request, answer, number=_number(request))
+def endpoint(serve):
+    """Make `serve(request, link, data) -> dict` a signed endpoint of headquarters: the request
+    authenticated, its refusal audited, and either answer signed with the request's number."""
+
+    @csrf_exempt
+    @require_POST
+    @functools.wraps(serve)
+    def view(request: HttpRequest) -> JsonResponse:
+        _headquarters_only()
+        node = request.META.get("HTTP_X_BMIS_NODE", "")[:10]
+        number = _number(request)
+        try:
+            link, data = _signed(request)
+            answer = serve(request, link, data)
+        except Refused as refused:
+            return _refusal(request, node, refused, number)
+        return _answer(request, answer, number=number)
+
+    return view
 
 
-@csrf_exempt
-@require_POST
-def pull(request: HttpRequest) -> JsonResponse:
-    _headquarters_only()
-    node = request.META.get("HTTP_X_BMIS_NODE", "")[:10]
+@endpoint
+def push(request: HttpRequest, link, data: dict) -> dict:
+    return services.push_receive(link=link, payload=data, request=request)
+
+
+@endpoint
+def pull(request: HttpRequest, link, data: dict) -> dict:
+    cursor = data.get("cursor") if isinstance(data.get("cursor"), dict) else {}
     try:
-        link, data = _signed(request)
-        cursor = data.get("cursor") if isinstance(data.get("cursor"), dict) else {}
         answer = feed.pull_serve(link=link, cursor=cursor, restoring=bool(data.get("restoring")))
-        services.pull_served(link=link, answer=answer, request=request)
-    except Refused as refused:
-        return _refusal(request, node, refused, _number(request))
     except (TypeError, ValueError):
-        return _refusal(request, node, Refused("malformed", _("The cursor is malformed.")))
-    return _answer(request, answer, number=_number(request))
+        raise Refused("malformed", _("The cursor is malformed.")) from None
+    services.pull_served(link=link, answer=answer, request=request)
+    return answer
