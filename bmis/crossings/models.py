@@ -103,6 +103,7 @@ class Person(SyncedModel):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,  # led by the index (entry_post, present, permitted_until) in Meta
     )
     last_crossing = models.ForeignKey(
         "Crossing", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -222,12 +223,21 @@ class Crossing(AppendOnlyModel, SyncedModel):
 
     submission = models.UUIDField(_("submission"), unique=True, editable=False)
     person = models.ForeignKey(
-        Person, verbose_name=_("traveller"), on_delete=models.PROTECT, related_name="crossings"
+        Person,
+        verbose_name=_("traveller"),
+        on_delete=models.PROTECT,
+        related_name="crossings",
+        db_index=False,  # led by the index (person, at) in Meta
     )
     document = models.ForeignKey(
         TravelDocument, verbose_name=_("document"), on_delete=models.PROTECT, related_name="+"
     )
-    post = models.ForeignKey(Post, verbose_name=_("post"), on_delete=models.PROTECT)
+    post = models.ForeignKey(
+        Post,
+        verbose_name=_("post"),
+        on_delete=models.PROTECT,
+        db_index=False,  # led by the index (post, at) in Meta
+    )
     counter = models.ForeignKey(
         Counter, verbose_name=_("counter"), null=True, blank=True, on_delete=models.PROTECT
     )
@@ -256,6 +266,7 @@ class Crossing(AppendOnlyModel, SyncedModel):
         null=True,
         blank=True,
         on_delete=models.PROTECT,
+        db_index=False,  # indexed in Meta, without the LIKE index the key would add
     )
     intended_stay_days = models.PositiveIntegerField(
         _("intended stay (days)"), null=True, blank=True
@@ -277,6 +288,7 @@ class Crossing(AppendOnlyModel, SyncedModel):
         null=True,
         blank=True,
         on_delete=models.PROTECT,
+        db_index=False,  # indexed in Meta, without the LIKE index the key would add
     )
     note = models.TextField(_("note"), blank=True)
     stay_rule = models.CharField(_("stay rule"), max_length=32, blank=True)
@@ -324,6 +336,11 @@ class Crossing(AppendOnlyModel, SyncedModel):
             models.Index(fields=["post", "at"]),
             models.Index(fields=["person", "at"]),
             models.Index(fields=["decision", "post"]),
+            # Keys of reference data (text primary keys): declared here rather than by the
+            # foreign key, which adds on PostgreSQL a second, `varchar_pattern_ops` index for
+            # LIKE that no query uses, and every insert pays for.
+            models.Index(fields=["purpose"]),
+            models.Index(fields=["refusal_reason"]),
         ]
         constraints = [
             models.CheckConstraint(
@@ -409,7 +426,12 @@ class StayCase(models.Model):
         CLOCK_ORDER = "clock_order", _("Crossings recorded out of time order")
         CLOCK_AHEAD = "clock_ahead", _("Crossing dated in the future")
 
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="cases")
+    person = models.ForeignKey(
+        Person,
+        on_delete=models.CASCADE,
+        related_name="cases",
+        db_index=False,  # led by the unique constraint one_case_per_fault in Meta
+    )
     post = models.ForeignKey(Post, verbose_name=_("post"), on_delete=models.PROTECT)
     code = models.CharField(_("case"), max_length=20, choices=Code.choices)
     crossing = models.ForeignKey(

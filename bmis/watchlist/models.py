@@ -157,7 +157,11 @@ class HitReview(SyncedModel):
         "crossings.Crossing", verbose_name=_("crossing"), on_delete=models.PROTECT, related_name="+"
     )
     person = models.ForeignKey(
-        "crossings.Person", verbose_name=_("traveller"), on_delete=models.PROTECT, related_name="+"
+        "crossings.Person",
+        verbose_name=_("traveller"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,  # led by the index (person, entry_id) in Meta
     )
     watchlist = models.ForeignKey(
         WatchList, verbose_name=_("list"), on_delete=models.PROTECT, related_name="+"
@@ -197,7 +201,11 @@ class RetroHit(SyncedModel):
     again (services.rescreen): for the post's supervisors and for headquarters."""
 
     crossing = models.ForeignKey(
-        "crossings.Crossing", verbose_name=_("crossing"), on_delete=models.PROTECT, related_name="+"
+        "crossings.Crossing",
+        verbose_name=_("crossing"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,  # led by the unique constraint one_retro_hit_per_entry in Meta
     )
     watchlist = models.ForeignKey(
         WatchList, verbose_name=_("list"), on_delete=models.PROTECT, related_name="+"
