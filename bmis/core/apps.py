@@ -6,4 +6,4 @@ class CoreConfig(AppConfig):
     label = "core"
 
     def ready(self) -> None:
-        from bmis.core import checks  # noqa: F401  (registers the system checks)
+        from bmis.core import checks, lookups  # noqa: F401  (registers checks, lookups)

@@ -28,7 +28,7 @@ def canonical_keys(keys) -> dict:
     frontier = set(keys)
     for _ in range(DEPTH):
         found = dict(
-            PersonMerge.objects.filter(person_id__in=frontier).values_list("person_id", "into_id")
+            PersonMerge.objects.filter(person_id__any=frontier).values_list("person_id", "into_id")
         )
         into |= found
         frontier = set(found.values()) - into.keys()
@@ -51,7 +51,8 @@ def member_keys(keys) -> dict:
     owner = {key: key for key in keys}
     frontier = set(keys)
     for _ in range(DEPTH):
-        found = PersonMerge.objects.filter(into_id__in=frontier).values_list("person_id", "into_id")
+        found = PersonMerge.objects.filter(into_id__any=frontier)
+        found = found.values_list("person_id", "into_id")
         frontier = set()
         for person, into in found:
             if person not in owner:

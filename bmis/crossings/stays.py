@@ -166,7 +166,7 @@ def refresh_many(person_ids) -> None:
     groups = identity.member_keys(set(kept_of.values()))
     owner = {member: kept for kept, members in groups.items() for member in members}
     histories: dict = {kept: [] for kept in groups}
-    rows = Crossing.objects.filter(person_id__in=list(owner)).values_list(*CROSSING_COLUMNS)
+    rows = Crossing.objects.filter(person_id__any=list(owner)).values_list(*CROSSING_COLUMNS)
     for row in rows.iterator(chunk_size=5000):
         histories[owner[row[1]]].append(CrossingRow(*row))
     today = timezone.localdate()
@@ -179,28 +179,34 @@ def refresh_many(person_ids) -> None:
 
 def _derived_store(wanted: dict) -> None:
     """Write the `DERIVED` values of the travellers whose stored ones differ."""
-    held = Person.objects.filter(pk__in=list(wanted)).values_list("pk", *DERIVED)
-    changed = [(key, wanted[key]) for key, *values in held if tuple(values) != wanted[key]]
-    if not changed:
+    if not wanted:
         return
     fields = [Person._meta.get_field(attname) for attname in DERIVED]
     quote = connection.ops.quote_name
     table, pk = quote(Person._meta.db_table), Person._meta.pk
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":  # one statement, the rows in one JSON parameter
-            columns = [pk.column, *(f.column for f in fields)]
-            rows = [
-                dict(zip(columns, map(_plain, (key, *values)), strict=True))
-                for key, values in changed
-            ]
-            sets = ", ".join(f"{quote(f.column)} = v.{quote(f.column)}" for f in fields)
+    if connection.vendor == "postgresql":  # one statement, the rows in one JSON parameter
+        columns = [pk.column, *(f.column for f in fields)]
+        rows = [
+            dict(zip(columns, map(_plain, (key, *values)), strict=True))
+            for key, values in wanted.items()
+        ]
+        sets = ", ".join(f"{quote(f.column)} = v.{quote(f.column)}" for f in fields)
+        held = ", ".join(f"p.{quote(f.column)}" for f in fields)
+        new = ", ".join(f"v.{quote(f.column)}" for f in fields)
+        with connection.cursor() as cursor:
             cursor.execute(
                 f"UPDATE {table} AS p SET {sets} FROM json_populate_recordset(NULL::{table}, %s)"  # noqa: S608
-                f" AS v WHERE p.{quote(pk.column)} = v.{quote(pk.column)}",
+                f" AS v WHERE p.{quote(pk.column)} = v.{quote(pk.column)}"
+                f" AND ({held}) IS DISTINCT FROM ({new})",
                 [json.dumps(rows)],
             )
-            return
-        sets = ", ".join(f"{quote(f.column)} = %s" for f in fields)
+        return
+    held = Person.objects.filter(pk__in=list(wanted)).values_list("pk", *DERIVED)
+    changed = [(key, wanted[key]) for key, *values in held if tuple(values) != wanted[key]]
+    if not changed:
+        return
+    sets = ", ".join(f"{quote(f.column)} = %s" for f in fields)
+    with connection.cursor() as cursor:
         cursor.executemany(
             f"UPDATE {table} SET {sets} WHERE {quote(pk.column)} = %s",  # noqa: S608
             [
@@ -222,7 +228,7 @@ def _cases_sync(wanted: dict) -> None:
     crossing)}}: a case that no longer stands goes, a review of one that still does is kept."""
     stale = []
     held = {key: set() for key in wanted}
-    rows = StayCase.objects.filter(person_id__in=list(wanted)).values_list(
+    rows = StayCase.objects.filter(person_id__any=list(wanted)).values_list(
         "pk", "person_id", "code", "crossing_ids"
     )
     for case_id, person_id, code, ids in rows:
@@ -231,7 +237,7 @@ def _cases_sync(wanted: dict) -> None:
         else:
             stale.append(case_id)
     if stale:
-        StayCase.objects.filter(pk__in=stale).delete()
+        StayCase.objects.filter(pk__any=stale).delete()
     StayCase.objects.bulk_create(
         StayCase(person_id=key, post_id=post, code=code, crossing_id=crossing, crossing_ids=ids)
         for key, cases in wanted.items()
