@@ -188,19 +188,21 @@ def store_carried(contents) -> None:
             )  # fmt: skip
 
 
-def attach(objs: list[models.Model]) -> None:
+def attach(objs: list[models.Model], weighed: int = 0) -> int:
     """Fill in the rows' attachments from headquarters' store; refuse the batch if one lacks.
 
     Nothing of the batch is stored or acknowledged then: the node sends what is missing, then
-    the batch again.
+    the batch again. `objs` may be part of a batch whose other parts' attachments weigh
+    `weighed` bytes; return what the batch's weigh with these.
     """
     uses = _uses(objs)
     if not uses:
-        return
+        return weighed
     held = Attachment.objects.filter(pk__in=list(uses), complete=True)
     # An agent cuts its batches at BATCH_BYTES of attachments (one larger attachment alone):
     # a batch that weighs more is not loaded into memory.
-    if sum(held.values_list("size", flat=True)) > BATCH_BYTES + MAX_BYTES:
+    weighed += sum(held.values_list("size", flat=True))
+    if weighed > BATCH_BYTES + MAX_BYTES:
         message = _("The attachments of this batch weigh more than headquarters takes at once.")
         raise Refused("malformed", message, 413)
     found = held.values_list("pk", "data")

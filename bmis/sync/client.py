@@ -9,11 +9,11 @@ answer is signed as JSON, before headquarters compresses it.
 """
 
 import gzip
-import json
 import urllib.error
 import urllib.request
 import zlib
 
+import orjson
 from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -63,7 +63,7 @@ def call(hq_url: str, path: str, payload: dict, *, number: int = 0, hq_key: str 
     code stands for the node's identity, and the answer brings headquarters' key.
     """
     url = hq_url.rstrip("/") + path
-    body = json.dumps(payload, separators=(",", ":")).encode()
+    body = orjson.dumps(payload, option=orjson.OPT_NON_STR_KEYS)
     headers = {
         "Content-Type": "application/json",
         "Accept-Encoding": "gzip",
@@ -107,7 +107,7 @@ def call(hq_url: str, path: str, payload: dict, *, number: int = 0, hq_key: str 
         if not signing.verify(hq_key, signature.get("X-BMIS-Signature", ""), text):
             raise LinkDown(_("The answer is not signed by headquarters' key."))
     try:
-        data = json.loads(content)
+        data = orjson.loads(content)
     except (ValueError, UnicodeDecodeError):
         message = _("Headquarters' answer is not JSON (HTTP %(status)s).")
         raise LinkDown(message % {"status": status}) from None

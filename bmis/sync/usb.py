@@ -32,6 +32,7 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
+import orjson
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -414,7 +415,7 @@ def _read(path: Path) -> _File:
 def _json(content: bytes):
     """Return the JSON value in `content`, or None if it holds none."""
     try:
-        return json.loads(content)
+        return orjson.loads(content)  # strict JSON: no NaN, nothing a row cannot hold
     except (ValueError, UnicodeDecodeError, RecursionError):
         return None
 

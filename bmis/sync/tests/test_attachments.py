@@ -475,3 +475,19 @@ def test_an_answer_that_lacks_a_photo_applies_nothing_of_its_pull(exchange, shif
         exchange.bring_back(path)
     assert not Photo.objects.exists()
     assert NodeState.objects.get().pull_seq == 0
+
+
+def test_a_batch_read_in_parts_names_every_photo_it_lacks_and_stores_nothing(
+    hq, post_node, shift, monkeypatch
+):
+    from bmis.sync.services import push
+
+    monkeypatch.setattr(push._Received, "CHUNK", 1)  # each record a part of its own
+    first = a_photo(a_crossing(shift), content=JPEG)
+    second = a_photo(a_crossing(shift, number="L01X00T47"), content=JPEG[::-1])
+    held = records.dump(a_crossing(shift, number="D23145890").person)
+    refused = post_node.post("/sync/push", batch([held, records.dump(first), records.dump(second)]))
+    assert refused.status_code == 409
+    assert refused.json()["missing"] == sorted([first.sha256, second.sha256])
+    assert NodeLink.objects.get().acked_seq == 0
+    assert not Photo.objects.exists()

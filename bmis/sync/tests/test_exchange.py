@@ -12,6 +12,7 @@ from bmis.core.models import AuditEvent
 from bmis.crossings.models import Person
 from bmis.sync import client, records, services, signing
 from bmis.sync.models import NodeLink
+from bmis.sync.services import push
 from bmis.sync.views import exchange
 
 
@@ -341,3 +342,37 @@ def test_a_pull_passes_over_the_nodes_own_records_in_one_answer(hq, node, monkey
     TravelPurpose.objects.create(code="NEW", name_fr="x", name_en="x", name_ht="x", name_es="x")
     answer = node.post("/sync/pull", {"cursor": answer["cursor"]}).json()
     assert [record["id"] for record in answer["records"]] == ["NEW"]
+
+
+def test_a_batch_stored_a_few_records_at_a_time_refuses_only_what_it_must(hq, node, monkeypatch):
+    """Records are read and sent to the database in parts (the database storing one while the
+    next is read): a broken key in one part still leaves every other part's rows stored."""
+    from bmis.crossings.models import TravelDocument
+
+    monkeypatch.setattr(push._Received, "CHUNK", 2)
+    people = [person_record() for _ in range(5)]
+    orphan = records.dump(TravelDocument(
+        id=uuid.uuid4(), origin="OUA", person_id=uuid.uuid4(), kind="passport",
+        issuing_state="UTO", number="L898902C3",
+    ))  # fmt: skip
+    theirs = person_record(origin="PAP")
+    answer = node.post("/sync/push", batch([*people[:3], orphan, theirs, *people[3:]]))
+    assert answer.status_code == 200
+    assert answer.json()["stored"] == 5
+    assert [r["reason"] for r in answer.json()["refused"]] == ["foreign", "conflict"]
+    assert set(Person.objects.values_list("id", flat=True)) == {
+        uuid.UUID(person["id"]) for person in people
+    }
+    assert not TravelDocument.objects.exists()
+    assert NodeLink.objects.get().acked_seq == 7
+
+
+@pytest.mark.parametrize(
+    "body",
+    [b'{"schema": NaN}', b'{"a": Infinity}', b'{"a": 1e400}', b"[" * 5000 + b"]" * 5000],
+    ids=["NaN", "Infinity", "overflow", "deep"],
+)
+def test_json_that_no_row_can_hold_is_refused_as_malformed(hq, node, body):
+    answer = node.post("/sync/push", None, body=body)
+    assert answer.status_code == 400
+    assert answer.json() == {"error": "malformed", "message": "The request is not valid JSON."}
