@@ -18,10 +18,11 @@ import fcntl
 import functools
 import time
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max, Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -244,18 +245,98 @@ def push_once() -> Outcome:
     if payload is None:
         return Outcome()
     try:
-        for again in (False, True):  # again if headquarters dropped an attachment meanwhile
-            attachments.upload(payload["records"], _call)
-            try:
-                return push_answered(_call("/sync/push", payload), payload)
-            except client.HQRefused as refused:
-                if refused.code != "attachments" or again:
-                    raise
+        answer, _again = _send(payload)
     except client.HQRefused as refused:
-        if refused.code != "gap" or "acked" not in refused.data:
+        return _gap(refused)
+    return push_answered(answer, payload)
+
+
+def push_all(until: int) -> Outcome:
+    """Push batch after batch while the node's mark is before change `until`, as `push_once`
+    does; return the totals.
+
+    While a batch is on the wire, the next one is read in a thread (reading is about a third of
+    a push). It is sent only if headquarters acknowledged the whole batch before it, at the first
+    attempt, and nothing else moved the mark meanwhile; otherwise it is read again here. Inside
+    a transaction the thread would not see what the transaction holds: batches are read here.
+    """
+    total, following = Outcome(), None
+    alone = connection.in_atomic_block
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="push-ahead") as reader:
+        while (current := state()).pushed_seq < until:
+            payload = following if _follows(following, current) else push_batch()
+            if payload is None:
+                break
+            ahead = None
+            if not alone and payload["to_seq"] < until:
+                ahead = reader.submit(_read_after, payload["to_seq"])
+            try:
+                try:
+                    answer, again = _send(payload)
+                finally:
+                    # The read is over before the answer is written down: an in-memory SQLite
+                    # database (the tests') locks whole tables, and the batch is needed next.
+                    following = _waited(ahead)
+            except client.HQRefused as refused:
+                done, following = _gap(refused), None
+            else:
+                done = push_answered(answer, payload)
+                if again or not done.more or int(answer.get("acked", 0)) != payload["to_seq"]:
+                    following = None
+            if not done.more:
+                break
+            total.pushed += done.pushed
+            total.refused += done.refused
+    return total
+
+
+def _send(payload: dict) -> tuple[dict, bool]:
+    """Send `payload`, its attachments first; return headquarters' answer, and whether the batch
+    went twice (headquarters dropped an attachment meanwhile)."""
+    attachments.upload(payload["records"], _call)
+    try:
+        return _call("/sync/push", payload), False
+    except client.HQRefused as refused:
+        if refused.code != "attachments":
             raise
-        NodeState.objects.update(pushed_seq=int(refused.data["acked"]))
-        return Outcome(more=True)
+    attachments.upload(payload["records"], _call)
+    return _call("/sync/push", payload), True
+
+
+def _gap(refused: client.HQRefused) -> Outcome:
+    """Take a refusal of a whole batch: after a gap, send again from headquarters' mark."""
+    if refused.code != "gap" or "acked" not in refused.data:
+        raise refused
+    NodeState.objects.update(pushed_seq=int(refused.data["acked"]))
+    return Outcome(more=True)
+
+
+def _read_after(after: int) -> dict | None:
+    """Return the batch after change `after`, read in a thread with a connection of its own."""
+    try:
+        return push_batch(after=after)
+    finally:
+        connection.close()
+
+
+def _waited(ahead: Future | None) -> dict | None:
+    """Return the batch `ahead` read, once it is read; None if it read none or failed (the batch
+    is then read again in the main thread, which meets the failure, if it lasts, itself)."""
+    if ahead is None:
+        return None
+    try:
+        return ahead.result()
+    except Exception:
+        return None
+
+
+def _follows(batch: dict | None, current: NodeState) -> bool:
+    """Say whether `batch` starts right after the node's mark, in its epoch."""
+    return (
+        batch is not None
+        and batch["epoch"] == current.epoch
+        and batch["from_seq"] == current.pushed_seq + 1
+    )
 
 
 def pull_request(*, restoring: bool = False) -> dict:
@@ -303,7 +384,7 @@ def pull_apply(
         before = Change.objects.aggregate(last=Max("seq"))["last"] or 0
         records.store(objs)
         services.refresh_persons(persons)
-        services._advance_chain(settings.BMIS_NODE)
+        services.chain_advance(settings.BMIS_NODE)
         # What was just written came from headquarters: it is not pushed back.
         Change.objects.filter(seq__gt=before).update(pulled=True)
         NodeState.objects.filter(pk=current.pk).update(
@@ -345,9 +426,8 @@ def sync_once() -> Outcome:
     # What was waiting when the sync began: a counter that keeps recording must not hold back the
     # pull (new lists, other posts' crossings) for as long as it works; the rest goes next time.
     waiting = Change.objects.aggregate(last=Max("seq"))["last"] or 0
-    while state().pushed_seq < waiting and (done := push_once()).more:
-        total.pushed += done.pushed
-        total.refused += done.refused
+    pushed = push_all(waiting)
+    total.pushed, total.refused = pushed.pushed, pushed.refused
     while True:
         done = pull_once()
         total.pulled += done.pulled

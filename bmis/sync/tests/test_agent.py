@@ -218,13 +218,12 @@ def test_a_sync_pushes_what_was_waiting_then_pulls_though_the_counter_records_on
     a_person()
     pushes = []
 
-    def push_once():  # headquarters takes the batch; meanwhile the counter records another
+    def headquarters(path, payload):  # takes the batch; meanwhile the counter records another
         assert len(pushes) < 5, "the sync never got to its pull"
-        NodeState.objects.update(pushed_seq=Change.objects.latest("seq").seq)
         pushes.append(a_person())
-        return agent.Outcome(pushed=1, more=True)
+        return {"acked": payload["to_seq"], "stored": len(payload["records"]), "refused": []}
 
-    monkeypatch.setattr(agent, "push_once", push_once)
+    monkeypatch.setattr(agent, "_call", headquarters)
     monkeypatch.setattr(agent, "pull_once", lambda: agent.Outcome(pulled=2))
     done = agent.sync_once()
     assert (len(pushes), done.pushed, done.pulled) == (1, 1, 2)
