@@ -480,6 +480,7 @@ def ingest(args) -> dict:
     from tqdm import tqdm
 
     from bmis.core.models import AuditEvent
+    from bmis.crossings import stays
     from bmis.crossings.models import Crossing, Person, Shift, StayCase, TravelDocument
     from bmis.posts.models import Post
     from bmis.sync import records, services
@@ -494,11 +495,14 @@ def ingest(args) -> dict:
     megabytes = sum(len(data) for data in made) / 1e6
     log(f"{counts['batches']} batches of {counts['records']} records, {megabytes:.0f} MB of JSON")
     phases = Phases([
+        ("push._histories_ahead: the travellers' past, read", push, "_histories_ahead"),
         ("push._store: read and stored, pipelined, keys checked", push, "_store"),
         (f"{INSIDE}records.load, while the database stores", records, "load"),
+        (f"{INSIDE}stays.Histories.derive, while it stores", stays.Histories, "derive"),
         ("push.chain_advance", push, "chain_advance"),
         ("push.persons_merge_duplicates", push, "persons_merge_duplicates"),
-        ("push.refresh_persons", push, "refresh_persons"),
+        ("stays.derived_write: the travellers' state written", stays, "derived_write"),
+        ("push.refresh_persons (small batches, merges)", push, "refresh_persons"),
     ])  # fmt: skip
     timings = []
     with tqdm(total=counts["crossings"], desc="ingest", unit=" crossings", file=sys.stderr) as bar:

@@ -5,6 +5,8 @@ the database, and these reads gather them under the traveller they were merged i
 counter, the stays and the lists of travellers all read through here.
 """
 
+from django.db.models import Q
+
 from bmis.crossings.models import Crossing, Person, PersonMerge
 
 DEPTH = 20  # merges of merges: far more than two posts' duplicates can make
@@ -19,6 +21,13 @@ def canonical(person: Person) -> Person:
 def members(person: Person) -> list:
     """Return the keys of `person` and of every traveller merged into them, at any depth."""
     return member_keys([person.pk])[person.pk]
+
+
+def any_merged(keys) -> bool:
+    """Say whether any of these travellers was merged into another, or another into them."""
+    keys = list(keys)
+    merges = PersonMerge.objects.filter(Q(person_id__any=keys) | Q(into_id__any=keys))
+    return merges.exists()
 
 
 def canonical_keys(keys) -> dict:

@@ -10,13 +10,12 @@ left, and a referral moves no one until its completion (a crossing of its own) s
 correction whose decision is not "admitted" therefore withdraws the crossing it corrects.
 """
 
-import json
 import zoneinfo
 from collections import namedtuple
 from dataclasses import dataclass
-from datetime import date, datetime
-from uuid import UUID
+from datetime import date
 
+import orjson
 from django.conf import settings
 from django.db import connection
 from django.utils import timezone
@@ -159,20 +158,60 @@ def refresh_many(person_ids) -> None:
 
     The same derivation as `refresh`; only the travellers whose state changed are written.
     """
-    keys = set(person_ids)
-    if not keys:
-        return
-    kept_of = identity.canonical_keys(keys)
-    groups = identity.member_keys(set(kept_of.values()))
-    owner = {member: kept for kept, members in groups.items() for member in members}
-    histories: dict = {kept: [] for kept in groups}
-    rows = Crossing.objects.filter(person_id__any=list(owner)).values_list(*CROSSING_COLUMNS)
-    for row in rows.iterator(chunk_size=5000):
-        histories[owner[row[1]]].append(CrossingRow(*row))
-    today = timezone.localdate()
-    wanted = {key: (NOWHERE, {}) for key in keys if kept_of[key] != key}
-    for kept, crossings in histories.items():
-        wanted[kept] = derived(crossings, matching(crossings, today=today))
+    histories = Histories(person_ids)
+    if histories.keys:
+        derived_write(histories.derive(histories.read()))
+
+
+class Histories:
+    """The crossings that say where some travellers are: whom to read, read, then derived.
+
+    Reading and deriving are apart so that headquarters can read a pushed batch's travellers'
+    past before it stores the batch, and derive their state while the database stores it
+    (`derive`'s `adding`: the batch's crossings, not stored yet).
+    """
+
+    def __init__(self, person_ids) -> None:
+        self.keys = set(person_ids)
+        if self.keys and identity.any_merged(self.keys):
+            self.kept_of = identity.canonical_keys(self.keys)
+            groups = identity.member_keys(set(self.kept_of.values()))
+        else:  # none of them merged, nor merged into: each is their own (one query, not two)
+            self.kept_of = {key: key for key in self.keys}
+            groups = {key: [key] for key in self.keys}
+        self.groups = groups
+        self.owner = {member: kept for kept, members in groups.items() for member in members}
+
+    def read(self) -> list:
+        """Return the travellers' crossings as the database holds them, in no order
+        (`_domain_crossings` sorts them), fetched whole: a few rows a traveller."""
+        if not self.owner:
+            return []
+        rows = Crossing.objects.filter(person_id__any=list(self.owner)).order_by()
+        return list(rows.values_list(*CROSSING_COLUMNS))
+
+    def derive(self, rows: list, adding=()) -> dict:
+        """Return {traveller: (`DERIVED` values, cases)} from `rows` (`read`'s) and `adding`,
+        crossings not among them yet."""
+        histories: dict = {kept: [] for kept in self.groups}
+        seen = set()
+        for row in rows:
+            histories[self.owner[row[1]]].append(CrossingRow(*row))
+            seen.add(row[0])
+        for crossing in adding:
+            if crossing.pk not in seen and crossing.person_id in self.owner:
+                row = CrossingRow(*(getattr(crossing, column) for column in CROSSING_COLUMNS))
+                histories[self.owner[crossing.person_id]].append(row)
+                seen.add(crossing.pk)
+        today = timezone.localdate()
+        wanted = {key: (NOWHERE, {}) for key in self.keys if self.kept_of[key] != key}
+        for kept, crossings in histories.items():
+            wanted[kept] = derived(crossings, matching(crossings, today=today))
+        return wanted
+
+
+def derived_write(wanted: dict) -> None:
+    """Store what `Histories.derive` found: each traveller's state, and their cases."""
     _derived_store({key: values for key, (values, _) in wanted.items()})
     _cases_sync({key: cases for key, (_, cases) in wanted.items()})
 
@@ -186,10 +225,7 @@ def _derived_store(wanted: dict) -> None:
     table, pk = quote(Person._meta.db_table), Person._meta.pk
     if connection.vendor == "postgresql":  # one statement, the rows in one JSON parameter
         columns = [pk.column, *(f.column for f in fields)]
-        rows = [
-            dict(zip(columns, map(_plain, (key, *values)), strict=True))
-            for key, values in wanted.items()
-        ]
+        rows = [dict(zip(columns, (key, *values), strict=True)) for key, values in wanted.items()]
         sets = ", ".join(f"{quote(f.column)} = v.{quote(f.column)}" for f in fields)
         held = ", ".join(f"p.{quote(f.column)}" for f in fields)
         new = ", ".join(f"v.{quote(f.column)}" for f in fields)
@@ -198,7 +234,7 @@ def _derived_store(wanted: dict) -> None:
                 f"UPDATE {table} AS p SET {sets} FROM json_populate_recordset(NULL::{table}, %s)"  # noqa: S608
                 f" AS v WHERE p.{quote(pk.column)} = v.{quote(pk.column)}"
                 f" AND ({held}) IS DISTINCT FROM ({new})",
-                [json.dumps(rows)],
+                [orjson.dumps(rows).decode()],  # keys, dates and times as ISO 8601
             )
         return
     held = Person.objects.filter(pk__in=list(wanted)).values_list("pk", *DERIVED)
@@ -215,12 +251,6 @@ def _derived_store(wanted: dict) -> None:
                 for key, values in changed
             ],
         )
-
-
-def _plain(value):
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    return str(value) if isinstance(value, UUID) else value
 
 
 def _cases_sync(wanted: dict) -> None:

@@ -210,12 +210,12 @@ def store(objs: Iterable[models.Model]) -> dict[str, int]:
     by_model: dict[str, dict] = defaultdict(dict)
     for obj in objs:
         by_model[obj._meta.label][obj.pk] = obj  # a row sent twice in a batch: its last state
-    counts = {}
+    counts, alias = {}, connection.alias
     for label in sorted(by_model, key=order):
         rows = list(by_model[label].values())
         _upsert(plan(label), rows)
         for obj in rows:
-            obj._state.adding, obj._state.db = False, connection.alias
+            obj._state.adding, obj._state.db = False, alias
         counts[label] = len(rows)
     return counts
 
@@ -239,19 +239,19 @@ def _upsert(found: Plan, rows: list[models.Model]) -> None:
     # bound by the server (a plain psycopg cursor, not Django's, which binds on the client), so
     # a megabyte of JSON is not escaped into the statement's text.
     statement = _statement(found, vendor)
+    # A value as it is comes from the instance's own dict, past the descriptor of a key.
+    plain = [(column, attname) for column, attname, adapt in adapters if adapt is None]
+    adapted = [(column, adapt) for column, _, adapt in adapters if adapt is not None]
     with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
         for start in range(0, len(rows), ROWS_PER_STATEMENT):
-            data = orjson.dumps(
-                [
-                    {
-                        column: getattr(obj, attname) if adapt is None else adapt(obj)
-                        for column, attname, adapt in adapters
-                    }
-                    for obj in rows[start : start + ROWS_PER_STATEMENT]
-                ],
-                default=_json_value,
-            )
-            cursor.execute(statement, [data.decode()])
+            values = []
+            for obj in rows[start : start + ROWS_PER_STATEMENT]:
+                held = obj.__dict__
+                row = {column: held[attname] for column, attname in plain}
+                for column, adapt in adapted:
+                    row[column] = adapt(obj)
+                values.append(row)
+            cursor.execute(statement, [orjson.dumps(values, default=_json_value).decode()])
 
 
 @cache

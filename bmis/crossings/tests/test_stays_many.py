@@ -74,3 +74,20 @@ def test_a_traveller_merged_into_another_is_nowhere_and_the_other_holds_both(tra
     kept.refresh_from_db()
     assert (merged.present, merged.last_crossing_id) == (False, None)
     assert kept.present  # the merged traveller's open stay is now theirs
+
+
+def test_crossings_added_in_memory_derive_what_the_stored_ones_derive(traffic):
+    """Headquarters reads a pushed batch's travellers' past before storing the batch, and adds
+    the batch's crossings in memory (`Histories.derive`'s `adding`): the same state."""
+    newest = list(Crossing.objects.order_by("-created_at")[:300])
+    keys = {crossing.person_id for crossing in newest}
+    histories = stays.Histories(keys)
+    stored = histories.read()
+    batch = {crossing.pk for crossing in newest}
+    before = [row for row in stored if row[0] not in batch]
+    assert len(before) < len(stored) and len(keys) > 100
+    expected = histories.derive(stored)
+    assert histories.derive(before, adding=newest) == expected
+    # A crossing both read and added (a batch sent again) counts once.
+    assert histories.derive(stored, adding=newest) == expected
+    assert any(present for (present, *_), _cases in expected.values())

@@ -4,9 +4,13 @@ node's high-water mark acknowledged.
 A batch is read a chunk of records at a time, and each chunk sent to the database in its
 pipeline (`records.pipeline`) while the next is read: on PostgreSQL, reading and storing
 overlap. The travellers the batch touches have their state derived again in the same
-transaction.
+transaction; for a large batch, from their past crossings read before the batch is stored and
+the batch's own, while the database stores it (unless the batch was stored row by row, or
+merged travellers: then from what the database holds once the batch is in).
 """
 
+import contextlib
+import uuid
 from collections.abc import Iterator
 from datetime import datetime
 
@@ -16,6 +20,8 @@ from django.utils.translation import gettext as _
 
 from bmis.core import audit
 from bmis.core.models import AuditChainHead, AuditEvent
+from bmis.crossings import stays
+from bmis.crossings.models import Crossing
 from bmis.crossings.services.identity import persons_merge_duplicates
 from bmis.sync import records
 from bmis.sync.models import NodeLink
@@ -23,6 +29,7 @@ from bmis.sync.registry import TRAVELLING, order
 from bmis.sync.services.nodes import Refused
 
 PUSHED = frozenset(travels.label for travels in TRAVELLING if travels.pushed)
+AHEAD_FROM = 50  # travellers a batch crosses, from which their state is derived during storing
 
 
 def push_receive(*, link: NodeLink, payload: dict, request=None) -> dict:
@@ -60,9 +67,10 @@ def push_receive(*, link: NodeLink, payload: dict, request=None) -> dict:
         if first > link.acked_seq + 1:
             message = _("Changes are missing before this batch.")
             raise Refused("gap", message, 409, acked=link.acked_seq)
-        counts = {}
+        counts, wanted = {}, None
         if last > link.acked_seq:
-            counts = _store(received.chunks(batch), received)
+            ahead = _histories_ahead(batch)
+            counts, wanted = _store(received.chunks(batch), received, ahead)
             _password_changes_apply(received.password_changes, link.post_id)
         else:  # a batch acknowledged already: read, for its refusals, and left alone
             for _chunk in received.chunks(batch):
@@ -79,11 +87,14 @@ def push_receive(*, link: NodeLink, payload: dict, request=None) -> dict:
         link.save(update_fields=["acked_seq", "waiting", "oldest_waiting_at", "list_versions",
                                  "backup_at", "backup_failed_at"])  # fmt: skip
         chain_advance(link.post.code)
-        persons = received.persons
+        persons, merged = received.persons, []
         if received.documents:
             merged = persons_merge_duplicates(document_ids=received.documents)
             persons |= {person.pk for person in merged}
-        refresh_persons(persons)
+        if wanted is not None and not merged and persons <= ahead[0].keys:
+            stays.derived_write(wanted)  # derived while the batch was being stored
+        else:
+            refresh_persons(persons)
         if counts or refusals:
             audit.record(
                 actor=None,
@@ -151,23 +162,56 @@ class _Received:
             raise missing
 
 
-def _store(chunks: Iterator[list], received: _Received) -> dict[str, int]:
+def _histories_ahead(batch: list) -> tuple[stays.Histories, list] | None:
+    """On PostgreSQL, for a batch of many crossings, return the past crossings of the batch's
+    travellers, read before the batch is stored (`_store` derives their state from it while
+    the database stores the batch); None otherwise. Records are not checked yet here: a key
+    that cannot be read is passed over (`_Received.chunks` refuses its record)."""
+    if connection.vendor != "postgresql":
+        return None
+    persons = set()
+    for record in batch:
+        if isinstance(record, dict) and record.get("model") == "crossings.Crossing":
+            fields = record.get("fields")
+            with contextlib.suppress(AttributeError, TypeError, ValueError):
+                persons.add(uuid.UUID(fields.get("person_id")))
+    if len(persons) < AHEAD_FROM:
+        return None
+    histories = stays.Histories(persons)
+    return histories, histories.read()
+
+
+def _store(
+    chunks: Iterator[list], received: _Received, ahead: tuple | None = None
+) -> tuple[dict[str, int], dict | None]:
     """Store the batch's rows as they are read, in the database's pipeline (`records.pipeline`);
     if the database refuses them, store them row by row and refuse the rows it will not hold
-    (a key already used by another record, a reference to nothing)."""
+    (a key already used by another record, a reference to nothing).
+
+    Return the counts, and with `ahead` the travellers' state derived from it and the batch's
+    crossings while the database stores them; None if the batch was stored row by row."""
     counts: dict[str, int] = {}
+    wanted = None
     try:
         with transaction.atomic():
+            # Keys checked by each statement, while the next records are read, rather than
+            # all at the end: a batch's rows refer to rows before them (its change log's order).
+            _keys_checked(at_once=True)
             with records.pipeline():
                 for chunk in chunks:
                     for label, count in records.store(chunk).items():
                         counts[label] = counts.get(label, 0) + count
+                if ahead is not None:  # the travellers' state, while the database stores
+                    histories, past = ahead
+                    crossings = [o for o in received.stored if type(o) is Crossing]
+                    wanted = histories.derive(past, adding=crossings)
             _check_keys()
-        return counts
+        return counts, wanted
     except IntegrityError:
         pass
     for _chunk in chunks:  # the rest of the batch, read
         pass
+    _keys_checked(at_once=False)
     counts = {}
     for obj in sorted(received.stored, key=lambda o: order(o._meta.label)):
         try:
@@ -180,7 +224,7 @@ def _store(chunks: Iterator[list], received: _Received) -> dict[str, int]:
             )
             continue
         counts[obj._meta.label] = counts.get(obj._meta.label, 0) + 1
-    return counts
+    return counts, None
 
 
 def _new_password_changes(objs: list) -> list:
@@ -222,6 +266,14 @@ def _moment(value) -> datetime | None:
     return moment if moment is not None and moment.tzinfo is not None else None
 
 
+def _keys_checked(*, at_once: bool) -> None:
+    """On PostgreSQL, have foreign keys checked by each statement, or at the end of the
+    transaction (Django's constraints are deferred): `_check_keys` checks the deferred ones."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"SET CONSTRAINTS ALL {'IMMEDIATE' if at_once else 'DEFERRED'}")
+
+
 def _check_keys() -> None:
     """Check now the foreign keys the database would check at commit; raise IntegrityError."""
     if connection.vendor == "postgresql":
@@ -256,6 +308,4 @@ def chain_advance(node: str) -> None:
 
 def refresh_persons(person_ids) -> None:
     """Work out again where each of these travellers is, from the crossings this node holds."""
-    from bmis.crossings import stays
-
     stays.refresh_many(person_ids)

@@ -376,3 +376,15 @@ def test_json_that_no_row_can_hold_is_refused_as_malformed(hq, node, body):
     answer = node.post("/sync/push", None, body=body)
     assert answer.status_code == 400
     assert answer.json() == {"error": "malformed", "message": "The request is not valid JSON."}
+
+
+@pytest.mark.parametrize(
+    "record",
+    [None, "x", {"model": "crossings.Crossing"}, {"model": "crossings.Crossing", "fields": []},
+     {"model": "crossings.Crossing", "fields": {"person_id": 12}},
+     {"model": "crossings.Crossing", "fields": {"person_id": "not a key"}}],
+)  # fmt: skip
+def test_reading_a_batchs_travellers_ahead_passes_over_what_cannot_be_read(record, monkeypatch):
+    monkeypatch.setattr(push, "AHEAD_FROM", 1)
+    monkeypatch.setattr(push.connection, "vendor", "postgresql")
+    assert push._histories_ahead([record]) is None
