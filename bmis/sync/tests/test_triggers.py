@@ -133,3 +133,30 @@ def test_the_triggers_know_every_column_the_registry_carries():
             continue  # every update is logged
         listed = definition.split(" OF ", 1)[1].split(" ON ", 1)[0]
         assert set(carried) <= {c.strip().strip('"') for c in listed.split(",")}, travels.table
+
+
+@pytest.mark.django_db
+def test_every_table_that_travels_has_its_triggers():
+    """A migration that rebuilds a table on SQLite (altering a field copies the table, and
+    dropping the old one drops its triggers) must install them again: else the post stops
+    logging what it has to push, and nothing else would say so."""
+    from django.db import connection
+
+    from bmis.sync.registry import TRAVELLING
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT tgrelid::regclass::text, tgname FROM pg_trigger WHERE NOT tgisinternal"
+            )
+            found = {(table.strip('"'), name) for table, name in cursor.fetchall()}
+            wanted = {
+                (t.table, f"sync_capture_{e}") for t in TRAVELLING for e in ("insert", "update")
+            }
+        else:
+            cursor.execute("SELECT tbl_name, name FROM sqlite_master WHERE type = 'trigger'")
+            found = set(cursor.fetchall())
+            wanted = {
+                (t.table, f"sync_{t.table}_{e}") for t in TRAVELLING for e in ("insert", "update")
+            }
+    assert wanted - found == set()
