@@ -16,14 +16,14 @@ def persons_merge_duplicates(*, document_ids) -> list[Person]:
     different date of birth on the two records is left for a person to judge (no merge).
     """
     keys = set(
-        TravelDocument.objects.filter(pk__in=list(document_ids)).values_list(
+        TravelDocument.objects.filter(pk__any=list(document_ids)).values_list(
             "number", "issuing_state"
         )
     )
     # One query finds the few documents held by two travellers or more (merged ones included):
     # only those are looked at one by one.
     held_twice = (
-        TravelDocument.objects.filter(number__in={number for number, _ in keys})
+        TravelDocument.objects.filter(number__any={number for number, _ in keys})
         .values_list("number", "issuing_state")
         .annotate(holders=Count("person_id", distinct=True))
         .filter(holders__gt=1)

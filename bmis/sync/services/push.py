@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from bmis.core import audit
 from bmis.core.models import AuditChainHead, AuditEvent
 from bmis.crossings import stays
-from bmis.crossings.models import Crossing
+from bmis.crossings.models import Crossing, Person
 from bmis.crossings.services.identity import persons_merge_duplicates
 from bmis.sync import records
 from bmis.sync.models import NodeLink
@@ -192,19 +192,33 @@ def _store(
     crossings while the database stores them; None if the batch was stored row by row."""
     counts: dict[str, int] = {}
     wanted = None
+
+    def stored(objs: list) -> None:
+        for label, count in records.store(objs).items():
+            counts[label] = counts.get(label, 0) + count
+
     try:
         with transaction.atomic():
-            # Keys checked by each statement, while the next records are read, rather than
-            # all at the end: a batch's rows refer to rows before them (its change log's order).
-            _keys_checked(at_once=True)
+            if ahead is None:
+                # Keys checked by each statement, while the next records are read, rather
+                # than all at the end: a batch's rows refer to rows before them.
+                _keys_checked(at_once=True)
             with records.pipeline():
+                travellers = []  # with `ahead`, stored last, with their state: written once
                 for chunk in chunks:
-                    for label, count in records.store(chunk).items():
-                        counts[label] = counts.get(label, 0) + count
+                    if ahead is not None:
+                        travellers += [obj for obj in chunk if type(obj) is Person]
+                        chunk = [obj for obj in chunk if type(obj) is not Person]
+                    stored(chunk)
                 if ahead is not None:  # the travellers' state, while the database stores
                     histories, past = ahead
-                    crossings = [o for o in received.stored if type(o) is Crossing]
+                    crossings = [obj for obj in received.stored if type(obj) is Crossing]
                     wanted = histories.derive(past, adding=crossings)
+                    for person in travellers:  # a new one's row as it should be
+                        if person.pk in wanted:
+                            state = zip(stays.DERIVED, wanted[person.pk][0], strict=True)
+                            person.__dict__.update(state)
+                    stored(travellers)
             _check_keys()
         return counts, wanted
     except IntegrityError:
