@@ -78,6 +78,7 @@ class AuditEvent(SyncedModel):
     address = models.GenericIPAddressField(_("address"), null=True, blank=True)
     details = models.JSONField(_("details"), default=dict, blank=True)
     prev_hash = models.CharField(max_length=64)
+    # Compared by equality only: PostgreSQL's LIKE index for it is dropped (migration 0003).
     hash = models.CharField(max_length=64, unique=True)
 
     objects = AuditEventQuerySet.as_manager()

@@ -86,7 +86,8 @@ class Person(SyncedModel):
 
     surname = models.CharField(_("surname"), max_length=120)
     given_names = models.CharField(_("given names"), max_length=120, blank=True)
-    name_key = models.CharField(max_length=250, db_index=True, editable=False)
+    # Not indexed: it is searched by `contains` (LIKE '%…%'), which no btree index serves.
+    name_key = models.CharField(max_length=250, db_index=False, editable=False)
     birth_date = models.DateField(_("date of birth"), null=True, blank=True, db_index=True)
     birth_date_raw = models.CharField(_("date of birth as printed"), max_length=10, blank=True)
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices, blank=True)
@@ -280,6 +281,7 @@ class Crossing(AppendOnlyModel, SyncedModel):
         blank=True,
         on_delete=models.PROTECT,
         related_name="minors",
+        db_index=False,  # indexed in Meta, over the rows that have one
     )
     # Decision
     refusal_reason = models.ForeignKey(
@@ -288,7 +290,7 @@ class Crossing(AppendOnlyModel, SyncedModel):
         null=True,
         blank=True,
         on_delete=models.PROTECT,
-        db_index=False,  # indexed in Meta, without the LIKE index the key would add
+        db_index=False,  # indexed in Meta, over the rows that have one and with no LIKE index
     )
     note = models.TextField(_("note"), blank=True)
     stay_rule = models.CharField(_("stay rule"), max_length=32, blank=True)
@@ -305,8 +307,10 @@ class Crossing(AppendOnlyModel, SyncedModel):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,  # indexed in Meta, over the rows that have one
     )
-    # Links between records: a correction, or the completion of a referral.
+    # Links between records: a correction, or the completion of a referral. Unique; on
+    # PostgreSQL the unique index holds only the rows that have one (migration 0004).
     corrects = models.OneToOneField(
         "self",
         verbose_name=_("corrects"),
@@ -340,7 +344,23 @@ class Crossing(AppendOnlyModel, SyncedModel):
             # foreign key, which adds on PostgreSQL a second, `varchar_pattern_ops` index for
             # LIKE that no query uses, and every insert pays for.
             models.Index(fields=["purpose"]),
-            models.Index(fields=["refusal_reason"]),
+            # Keys most crossings leave empty: a plain index holds an entry for every NULL,
+            # which every insert pays for and no query reads (`key = x` implies NOT NULL).
+            models.Index(
+                fields=["refusal_reason"],
+                condition=Q(refusal_reason__isnull=False),
+                name="crossings_refusal_reason_idx",
+            ),
+            models.Index(
+                fields=["accompanied_by"],
+                condition=Q(accompanied_by__isnull=False),
+                name="crossings_accompanied_by_idx",
+            ),
+            models.Index(
+                fields=["override_by"],
+                condition=Q(override_by__isnull=False),
+                name="crossings_override_by_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
