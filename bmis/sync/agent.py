@@ -312,9 +312,11 @@ def _gap(refused: client.HQRefused) -> Outcome:
 
 
 def _read_after(after: int) -> dict | None:
-    """Return the batch after change `after`, read in a thread with a connection of its own."""
+    """Return the batch after change `after`, read in a thread with a connection of its own,
+    with its request body made (`client.prepared`)."""
     try:
-        return push_batch(after=after)
+        batch = push_batch(after=after)
+        return None if batch is None else client.prepared(batch)
     finally:
         connection.close()
 

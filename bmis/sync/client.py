@@ -56,6 +56,29 @@ class HQRefused(Exception):
         self.code, self.message, self.data = code, message, data or {}
 
 
+class Prepared(dict):
+    """A request's payload with its body made already (`prepared`): `call` sends that body."""
+
+    body: tuple[bytes, dict]
+
+
+def prepared(payload: dict) -> Prepared:
+    """Return `payload` with the body `call` would make of it: made ahead, in a thread, while
+    the request before it is on the wire (compressing releases the interpreter's lock)."""
+    ready = Prepared(payload)
+    ready.body = _body(payload)
+    return ready
+
+
+def _body(payload: dict) -> tuple[bytes, dict]:
+    """Return the request body of `payload` (JSON, gzipped from COMPRESS_FROM bytes) and its
+    encoding header."""
+    body = orjson.dumps(payload, option=orjson.OPT_NON_STR_KEYS)
+    if len(body) < COMPRESS_FROM:
+        return body, {}
+    return gzip.compress(body, compresslevel=6, mtime=0), {"Content-Encoding": "gzip"}
+
+
 def call(hq_url: str, path: str, payload: dict, *, number: int = 0, hq_key: str = "") -> dict:
     """POST `payload` to headquarters; return its answer, checked against `hq_key` when given.
 
@@ -63,17 +86,15 @@ def call(hq_url: str, path: str, payload: dict, *, number: int = 0, hq_key: str 
     code stands for the node's identity, and the answer brings headquarters' key.
     """
     url = hq_url.rstrip("/") + path
-    body = orjson.dumps(payload, option=orjson.OPT_NON_STR_KEYS)
+    body, encoding = payload.body if isinstance(payload, Prepared) else _body(payload)
     headers = {
         "Content-Type": "application/json",
         "Accept-Encoding": "gzip",
         "X-BMIS-Version": settings.VERSION,
         # Headquarters says why it refuses in the node's language.
         "Accept-Language": translation.get_language() or settings.LANGUAGE_CODE,
+        **encoding,
     }
-    if len(body) >= COMPRESS_FROM:
-        body = gzip.compress(body, compresslevel=6, mtime=0)
-        headers["Content-Encoding"] = "gzip"
     if number:
         text = signing.message("POST", path, settings.BMIS_NODE, number, body)
         headers.update(

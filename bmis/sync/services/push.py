@@ -13,8 +13,9 @@ import contextlib
 import uuid
 from collections.abc import Iterator
 from datetime import datetime
+from functools import cache
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
@@ -199,10 +200,10 @@ def _store(
 
     try:
         with transaction.atomic():
-            if ahead is None:
-                # Keys checked by each statement, while the next records are read, rather
-                # than all at the end: a batch's rows refer to rows before them.
-                _keys_checked(at_once=True)
+            # Keys checked by each statement, while the next records are read, rather than all
+            # at the end: a batch's rows refer to rows before them. With `ahead`, travellers are
+            # stored last: the keys to them are checked at the end.
+            _keys_checked(at_once=True, but_to=Person if ahead is not None else None)
             with records.pipeline():
                 travellers = []  # with `ahead`, stored last, with their state: written once
                 for chunk in chunks:
@@ -280,12 +281,29 @@ def _moment(value) -> datetime | None:
     return moment if moment is not None and moment.tzinfo is not None else None
 
 
-def _keys_checked(*, at_once: bool) -> None:
+def _keys_checked(*, at_once: bool, but_to: type[models.Model] | None = None) -> None:
     """On PostgreSQL, have foreign keys checked by each statement, or at the end of the
-    transaction (Django's constraints are deferred): `_check_keys` checks the deferred ones."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(f"SET CONSTRAINTS ALL {'IMMEDIATE' if at_once else 'DEFERRED'}")
+    transaction (Django's constraints are deferred; `_check_keys` checks the deferred ones).
+    Keys to `but_to`'s table, whose rows are stored last, stay deferred."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(f"SET CONSTRAINTS ALL {'IMMEDIATE' if at_once else 'DEFERRED'}")
+        if at_once and but_to is not None:
+            names = ", ".join(map(connection.ops.quote_name, _keys_to(but_to._meta.db_table)))
+            cursor.execute(f"SET CONSTRAINTS {names} DEFERRED")
+
+
+@cache
+def _keys_to(table: str) -> tuple[str, ...]:
+    """Return the names of the deferrable foreign keys that refer to `table`."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT conname FROM pg_constraint WHERE contype = 'f' AND condeferrable"
+            " AND confrelid = %s::regclass",
+            [table],
+        )
+        return tuple(sorted(name for (name,) in cursor.fetchall()))
 
 
 def _check_keys() -> None:
