@@ -13,16 +13,15 @@ import contextlib
 import uuid
 from collections.abc import Iterator
 from datetime import datetime
-from functools import cache
 
-from django.db import IntegrityError, connection, models, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from bmis.core import audit
 from bmis.core.models import AuditChainHead, AuditEvent
 from bmis.crossings import stays
-from bmis.crossings.models import Crossing, Person
+from bmis.crossings.models import Crossing
 from bmis.crossings.services.identity import persons_merge_duplicates
 from bmis.sync import records
 from bmis.sync.models import NodeLink
@@ -68,7 +67,7 @@ def push_receive(*, link: NodeLink, payload: dict, request=None) -> dict:
         if first > link.acked_seq + 1:
             message = _("Changes are missing before this batch.")
             raise Refused("gap", message, 409, acked=link.acked_seq)
-        counts, wanted = {}, None
+        counts, wanted, ahead = {}, None, None
         if last > link.acked_seq:
             ahead = _histories_ahead(batch)
             counts, wanted = _store(received.chunks(batch), received, ahead)
@@ -201,25 +200,17 @@ def _store(
     try:
         with transaction.atomic():
             # Keys checked by each statement, while the next records are read, rather than all
-            # at the end: a batch's rows refer to rows before them. With `ahead`, travellers are
-            # stored last: the keys to them are checked at the end.
-            _keys_checked(at_once=True, but_to=Person if ahead is not None else None)
+            # at the end: a batch's rows refer to rows before them. The rows keep the batch's
+            # order (parents first), which the change log keeps for the other posts' pulls: a
+            # pull's answer may end in the middle of this transaction's changes.
+            _keys_checked(at_once=True)
             with records.pipeline():
-                travellers = []  # with `ahead`, stored last, with their state: written once
                 for chunk in chunks:
-                    if ahead is not None:
-                        travellers += [obj for obj in chunk if type(obj) is Person]
-                        chunk = [obj for obj in chunk if type(obj) is not Person]
                     stored(chunk)
                 if ahead is not None:  # the travellers' state, while the database stores
                     histories, past = ahead
                     crossings = [obj for obj in received.stored if type(obj) is Crossing]
                     wanted = histories.derive(past, adding=crossings)
-                    for person in travellers:  # a new one's row as it should be
-                        if person.pk in wanted:
-                            state = zip(stays.DERIVED, wanted[person.pk][0], strict=True)
-                            person.__dict__.update(state)
-                    stored(travellers)
             _check_keys()
         return counts, wanted
     except IntegrityError:
@@ -281,29 +272,12 @@ def _moment(value) -> datetime | None:
     return moment if moment is not None and moment.tzinfo is not None else None
 
 
-def _keys_checked(*, at_once: bool, but_to: type[models.Model] | None = None) -> None:
+def _keys_checked(*, at_once: bool) -> None:
     """On PostgreSQL, have foreign keys checked by each statement, or at the end of the
-    transaction (Django's constraints are deferred; `_check_keys` checks the deferred ones).
-    Keys to `but_to`'s table, whose rows are stored last, stay deferred."""
-    if connection.vendor != "postgresql":
-        return
-    with connection.cursor() as cursor:
-        cursor.execute(f"SET CONSTRAINTS ALL {'IMMEDIATE' if at_once else 'DEFERRED'}")
-        if at_once and but_to is not None:
-            names = ", ".join(map(connection.ops.quote_name, _keys_to(but_to._meta.db_table)))
-            cursor.execute(f"SET CONSTRAINTS {names} DEFERRED")
-
-
-@cache
-def _keys_to(table: str) -> tuple[str, ...]:
-    """Return the names of the deferrable foreign keys that refer to `table`."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT conname FROM pg_constraint WHERE contype = 'f' AND condeferrable"
-            " AND confrelid = %s::regclass",
-            [table],
-        )
-        return tuple(sorted(name for (name,) in cursor.fetchall()))
+    transaction (Django's constraints are deferred): `_check_keys` checks the deferred ones."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"SET CONSTRAINTS ALL {'IMMEDIATE' if at_once else 'DEFERRED'}")
 
 
 def _check_keys() -> None:

@@ -2,6 +2,7 @@
 (on PostgreSQL, `push._histories_ahead`), and stores new travellers with their state. Whatever
 the path, where each traveller is must be what their crossings say."""
 
+import uuid
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -13,7 +14,7 @@ from bmis.crossings.models import Crossing, Person, StayCase, TravelDocument
 from bmis.crossings.traffic import generate
 from bmis.reference.services import reference_load
 from bmis.sync import records, signing
-from bmis.sync.models import NodeLink
+from bmis.sync.models import Change, NodeLink
 from bmis.sync.services import push
 from bmis.sync.tests.conftest import Node
 from bmis.sync.tests.test_exchange import batch
@@ -86,3 +87,22 @@ def test_a_large_batch_puts_each_traveller_where_their_crossings_say(lost, monke
     # Derived again from the database alone, nothing changes.
     stays.refresh_many(keys)
     assert state(keys) == expected
+
+
+def test_a_large_batch_logs_each_traveller_before_their_documents_and_crossings(lost):
+    """Other posts pull the change log a page at a time, and a page may end inside this batch's
+    transaction: a row must be logged after the rows it refers to."""
+    node, sent, _keys, _expected = lost
+    assert node.post("/sync/push", batch(sent)).json()["refused"] == []
+    logged = {  # by key: SQLite holds a key as 32 hexadecimal digits
+        uuid.UUID(row_id): seq
+        for row_id, seq in Change.objects.filter(
+            table__in=["crossings_person", "crossings_traveldocument", "crossings_crossing"]
+        ).values_list("row_id", "seq")
+    }
+    new = {uuid.UUID(record["id"]) for record in sent if record["model"] == "crossings.Person"}
+    assert new
+    for record in sent:
+        holder = record["fields"].get("person_id")
+        if holder and uuid.UUID(holder) in new:
+            assert logged[uuid.UUID(holder)] < logged[uuid.UUID(record["id"])], record["model"]
