@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
+import orjson
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Max, Min
@@ -36,6 +37,8 @@ from bmis.sync.registry import BY_LABEL, SHARED, TRAVELLING, by_table
 # node's link, the audit chain, the travellers' state, the commit): 2,000 changes (about 450
 # crossings) store 1.5 times faster than 500 (docs/benchmarks.md), and stay under 4 MB of JSON.
 PUSH_BATCH = 2000
+PUSH_BATCH_MAX = 4000  # changes a batch grows to while round trips are quick (push_all)
+QUICK = 2.0  # seconds: a round trip that lets the next batches grow
 PUSH_BYTES = 4_000_000
 RESTORE_WAIT = 600  # seconds a rebuild waits for changes held back at headquarters
 PULLED = frozenset(travels.label for travels in TRAVELLING if not travels.pushed) | SHARED
@@ -151,12 +154,16 @@ def restored(received: int) -> NodeState:
     return current
 
 
-def push_batch(after: int | None = None, epoch: int | None = None) -> dict | None:
+def push_batch(
+    after: int | None = None, epoch: int | None = None, limit: int | None = None
+) -> dict | None:
     """Return the next batch of this node's changes after change `after` (by default, the
-    last acknowledged), as headquarters reads it; None when nothing is waiting."""
+    last acknowledged), `limit` changes at most (PUSH_BATCH), as headquarters reads it; None
+    when nothing is waiting."""
     current = state()
     after = current.pushed_seq if after is None else after
-    changes = list(Change.objects.filter(seq__gt=after).order_by("seq")[:PUSH_BATCH])
+    limit = PUSH_BATCH if limit is None else limit
+    changes = list(Change.objects.filter(seq__gt=after).order_by("seq")[:limit])
     if not changes:
         return None
     tables = by_table()
@@ -169,14 +176,19 @@ def push_batch(after: int | None = None, epoch: int | None = None) -> dict | Non
         and tables[change.table].pushed
     ]
     rows = outbox.rows(own)
-    batch, size, weight, last, seen = [], 0, 0, after, set()
+    batch, size, weight, named, last, seen = [], 0, 0, 0, after, set()
     for change in changes:
         key = outbox.key(change)
         if key in rows and key not in seen:
             record = records.dump(rows[key])
-            size += len(str(record))
-            weight += attachments.weight(rows[key])  # sent before the batch, with it
-            if batch and (size > PUSH_BYTES or weight > attachments.BATCH_BYTES):
+            size += len(orjson.dumps(record))
+            carried = attachments.weight(rows[key])  # sent before the batch, with it
+            weight, named = weight + carried, named + bool(carried)
+            if batch and (
+                size > PUSH_BYTES
+                or weight > attachments.BATCH_BYTES
+                or named > attachments.MAX_NAMES
+            ):
                 break
             batch.append(record)
             seen.add(key)
@@ -260,19 +272,21 @@ def push_all(until: int) -> Outcome:
     attempt, and nothing else moved the mark meanwhile; otherwise it is read again here. Inside
     a transaction the thread would not see what the transaction holds: batches are read here.
     """
-    total, following = Outcome(), None
+    total, following, limit = Outcome(), None, PUSH_BATCH
     alone = connection.in_atomic_block
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="push-ahead") as reader:
         while (current := state()).pushed_seq < until:
-            payload = following if _follows(following, current) else push_batch()
+            payload = following if _follows(following, current) else push_batch(limit=limit)
             if payload is None:
                 break
             ahead = None
             if not alone and payload["to_seq"] < until:
-                ahead = reader.submit(_read_after, payload["to_seq"])
+                ahead = reader.submit(_read_after, payload["to_seq"], limit)
             try:
                 try:
+                    begun = time.monotonic()
                     answer, again = _send(payload)
+                    limit = _next_limit(limit, payload, time.monotonic() - begun)
                 finally:
                     # The read is over before the answer is written down: an in-memory SQLite
                     # database (the tests') locks whole tables, and the batch is needed next.
@@ -311,11 +325,20 @@ def _gap(refused: client.HQRefused) -> Outcome:
     return Outcome(more=True)
 
 
-def _read_after(after: int) -> dict | None:
+def _next_limit(limit: int, payload: dict, seconds: float) -> int:
+    """Return how many changes the next batches may hold: twice as many, up to PUSH_BATCH_MAX,
+    after a batch that went and came back within QUICK seconds with more waiting behind it (a
+    good link, a backlog to clear); else as many. Each sync starts again from PUSH_BATCH, which
+    a poor link takes well within the client's timeout."""
+    grow = payload.get("waiting") and seconds < QUICK
+    return min(limit * 2, PUSH_BATCH_MAX) if grow else limit
+
+
+def _read_after(after: int, limit: int = PUSH_BATCH) -> dict | None:
     """Return the batch after change `after`, read in a thread with a connection of its own,
     with its request body made (`client.prepared`)."""
     try:
-        batch = push_batch(after=after)
+        batch = push_batch(after=after, limit=limit)
         return None if batch is None else client.prepared(batch)
     finally:
         connection.close()

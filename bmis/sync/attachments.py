@@ -46,7 +46,7 @@ from bmis.sync.services import Refused
 CHUNK = 256 * 1024  # bytes of content a request carries
 MAX_BYTES = 16 * 1024 * 1024  # an attachment's largest size (a photo is at most 400 kB)
 BATCH_BYTES = 8 * 1024 * 1024  # what the attachments of one batch may weigh, both ways
-MAX_NAMES = 2000  # attachments asked about at once (a batch covers at most 2,000 changes)
+MAX_NAMES = 2000  # attachments asked about at once (an agent's batch carries no more)
 RETENTION = timedelta(days=7)
 NAME = re.compile(r"[0-9a-f]{64}")
 LACKING, SEND, FETCH = (

@@ -128,14 +128,36 @@ def plan(label: str) -> Plan:
     return Plan(BY_LABEL[label])
 
 
+def _base64(value) -> str:
+    return base64.b64encode(bytes(value)).decode("ascii")
+
+
+# A value's plain form by its exact type (a lookup, where a chain of isinstance tests cost a
+# node a tenth of its batch's making); any other type, JSON's own or a subclass, by `_plain`.
+PLAIN = {
+    type(None): None, str: None, int: None, bool: None, float: None, dict: None, list: None,
+    datetime.datetime: datetime.datetime.isoformat, datetime.date: datetime.date.isoformat,
+    datetime.time: datetime.time.isoformat, uuid.UUID: str, Decimal: str,
+    bytes: _base64, memoryview: _base64,
+}  # fmt: skip
+
+
 def _plain(value):
     if isinstance(value, datetime.datetime | datetime.date | datetime.time):
         return value.isoformat()
     if isinstance(value, uuid.UUID | Decimal):
         return str(value)
     if isinstance(value, bytes | memoryview):
-        return base64.b64encode(bytes(value)).decode("ascii")
+        return _base64(value)
     return value
+
+
+def _plain_fast(value):
+    kind = type(value)
+    if kind in PLAIN:
+        convert = PLAIN[kind]
+        return value if convert is None else convert(value)
+    return _plain(value)
 
 
 def dump(obj: models.Model) -> dict:
@@ -144,7 +166,9 @@ def dump(obj: models.Model) -> dict:
     return {
         "model": BY_LABEL[label].label,
         "id": str(obj.pk),
-        "fields": {attname: _plain(getattr(obj, attname)) for attname, _, _ in plan(label).readers},
+        "fields": {
+            attname: _plain_fast(getattr(obj, attname)) for attname, _, _ in plan(label).readers
+        },
     }
 
 

@@ -32,6 +32,7 @@ class Headquarters:
     def __init__(self, faults=None):
         self.start = self.acked = NodeState.objects.get().pushed_seq  # enrolled there
         self.stored, self.pushes, self.carried, self.calls = [], [], [], []
+        self.sizes = []
         self.faults, self.gaps = dict(faults or {}), 0
 
     def __call__(self, path, payload):
@@ -46,6 +47,7 @@ class Headquarters:
         assert path == "/sync/push"
         self.calls.append(path)
         self.pushes.append((payload["from_seq"], payload["to_seq"]))
+        self.sizes.append(len(payload["records"]))
         fault = self.faults.pop(len(self.pushes), None)
         if fault == "cut":
             raise client.LinkDown("the link is cut")
@@ -76,16 +78,17 @@ class Reads:
     """The batches the agent reads: after which change, and whether a thread read it ahead."""
 
     def __init__(self, monkeypatch, fail_ahead=False):
-        self.seen, self.fail_ahead = [], fail_ahead
+        self.seen, self.limits, self.fail_ahead = [], [], fail_ahead
         self.read = agent.push_batch
         monkeypatch.setattr(agent, "push_batch", self)
 
-    def __call__(self, after=None, epoch=None):
+    def __call__(self, after=None, epoch=None, limit=None):
         ahead = threading.current_thread() is not threading.main_thread()
         self.seen.append((after, ahead))
+        self.limits.append(limit)
         if ahead and self.fail_ahead:
             raise RuntimeError("the disk is unreadable")
-        return self.read(after=after, epoch=epoch)
+        return self.read(after=after, epoch=epoch, limit=limit)
 
     def ahead(self):
         return [after for after, ahead in self.seen if ahead]
@@ -102,6 +105,7 @@ def backlog(monkeypatch):
         restoring=False, pushed_seq=Change.objects.aggregate(last=Max("seq"))["last"] or 0,
     )  # fmt: skip
     monkeypatch.setattr(agent, "PUSH_BATCH", 2)
+    monkeypatch.setattr(agent, "PUSH_BATCH_MAX", 2)  # batches that grow: their own test
     return [str(a_person().pk) for _ in range(7)]
 
 
@@ -240,3 +244,24 @@ def test_inside_a_transaction_every_batch_is_read_here(backlog, monkeypatch):
         agent.push_all(Change.objects.aggregate(last=Max("seq"))["last"])
     assert reads.ahead() == [] and len(reads.here()) == 4
     assert travellers(headquarters, backlog) == backlog
+
+
+def test_batches_grow_while_round_trips_are_quick_and_not_past_the_maximum(backlog, monkeypatch):
+    more = [str(a_person().pk) for _ in range(13)]  # 20 travellers waiting
+    monkeypatch.setattr(agent, "PUSH_BATCH_MAX", 8)
+    headquarters, reads = wired(monkeypatch), Reads(monkeypatch)
+    agent.sync_once()
+    assert travellers(headquarters, backlog + more) == backlog + more
+    # The second batch was read ahead while the first was on the wire, at the first's size; the
+    # last carries the rest, and the audit of the sync's own sessions.
+    assert headquarters.sizes[:4] == [2, 2, 4, 8] and len(headquarters.sizes) == 5
+    assert reads.limits == [2, 2, 4, 8, 8]
+
+
+def test_a_slow_round_trip_keeps_batches_as_they_are(backlog, monkeypatch):
+    monkeypatch.setattr(agent, "PUSH_BATCH_MAX", 8)
+    monkeypatch.setattr(agent, "QUICK", 0)  # every round trip is slow
+    headquarters, reads = wired(monkeypatch), Reads(monkeypatch)
+    agent.sync_once()
+    assert travellers(headquarters, backlog) == backlog
+    assert max(headquarters.sizes) == 2 and set(reads.limits) == {2}
