@@ -150,8 +150,7 @@ class _Received:
                     if refused.code != "attachments":
                         raise
                     missing = refused
-                    missing.extra["missing"] = [*lacking, *refused.extra["missing"]]
-                    lacking = missing.extra["missing"]
+                    lacking += refused.extra["missing"]
                 if missing is None:
                     self.password_changes += _new_password_changes(chunk)
                     self.stored += chunk
@@ -192,11 +191,6 @@ def _store(
     crossings while the database stores them; None if the batch was stored row by row."""
     counts: dict[str, int] = {}
     wanted = None
-
-    def stored(objs: list) -> None:
-        for label, count in records.store(objs).items():
-            counts[label] = counts.get(label, 0) + count
-
     try:
         with transaction.atomic():
             # Keys checked by each statement, while the next records are read, rather than all
@@ -206,7 +200,8 @@ def _store(
             _keys_checked(at_once=True)
             with records.pipeline():
                 for chunk in chunks:
-                    stored(chunk)
+                    for label, count in records.store(chunk).items():
+                        counts[label] = counts.get(label, 0) + count
                 if ahead is not None:  # the travellers' state, while the database stores
                     histories, past = ahead
                     crossings = [obj for obj in received.stored if type(obj) is Crossing]
