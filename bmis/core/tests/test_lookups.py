@@ -42,3 +42,13 @@ def test_a_value_of_the_wrong_kind_is_refused_as_in_refuses_it():
     with pytest.raises(Exception) as in_error:
         list(Person.objects.filter(pk__in=["not a key"]))
     assert type(any_error.value) is type(in_error.value)
+
+
+def test_keys_that_are_uuids_already_find_the_same_rows():
+    made = people(3)
+    merge = PersonMerge.objects.create(origin="HQ", person=made[0], into=made[1], reason="test")
+    keys = {made[0].pk, made[2].pk, uuid.uuid4()}
+    assert set(Person.objects.filter(pk__any=keys)) == {made[0], made[2]}
+    assert list(PersonMerge.objects.filter(person_id__any=list(keys))) == [merge]
+    assert list(PersonMerge.objects.filter(into_id__any=(made[1].pk,))) == [merge]
+    assert Person.objects.exclude(pk__any=keys).get() == made[1]
