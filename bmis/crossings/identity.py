@@ -25,9 +25,13 @@ def members(person: Person) -> list:
 
 def any_merged(keys) -> bool:
     """Say whether any of these travellers was merged into another, or another into them."""
+    return merges_of(keys).exists()
+
+
+def merges_of(keys):
+    """Return the merges of these travellers into others, and of others into them."""
     keys = list(keys)
-    merges = PersonMerge.objects.filter(Q(person_id__any=keys) | Q(into_id__any=keys))
-    return merges.exists()
+    return PersonMerge.objects.filter(Q(person_id__any=keys) | Q(into_id__any=keys))
 
 
 def canonical_keys(keys) -> dict:

@@ -10,10 +10,10 @@ merged travellers: then from what the database holds once the batch is in).
 """
 
 import contextlib
-import uuid
 from collections.abc import Iterator
 from datetime import datetime
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
@@ -91,7 +91,7 @@ def push_receive(*, link: NodeLink, payload: dict, request=None) -> dict:
         if received.documents:
             merged = persons_merge_duplicates(document_ids=received.documents)
             persons |= {person.pk for person in merged}
-        if wanted is not None and not merged and persons <= ahead[0].keys:
+        if wanted is not None and not merged and persons <= ahead.keys:
             stays.derived_write(wanted)  # derived while the batch was being stored
         else:
             refresh_persons(persons)
@@ -161,27 +161,27 @@ class _Received:
             raise missing
 
 
-def _histories_ahead(batch: list) -> tuple[stays.Histories, list] | None:
-    """On PostgreSQL, for a batch of many crossings, return the past crossings of the batch's
-    travellers, read before the batch is stored (`_store` derives their state from it while
-    the database stores the batch); None otherwise. Records are not checked yet here: a key
-    that cannot be read is passed over (`_Received.chunks` refuses its record)."""
+def _histories_ahead(batch: list) -> stays.HistoriesAhead | None:
+    """On PostgreSQL, for a batch of many crossings, return its travellers' past to ask for
+    before the batch is stored (`_store` derives their state from it while the database stores
+    the batch); None otherwise. Records are not checked yet here: a key that cannot be read is
+    passed over (`_Received.chunks` refuses its record)."""
     if connection.vendor != "postgresql":
         return None
     persons = set()
     for record in batch:
         if isinstance(record, dict) and record.get("model") == "crossings.Crossing":
             fields = record.get("fields")
-            with contextlib.suppress(AttributeError, TypeError, ValueError):
-                persons.add(uuid.UUID(fields.get("person_id")))
+            with contextlib.suppress(AttributeError, ValidationError):
+                if isinstance(key := fields.get("person_id"), str):  # keys travel as text
+                    persons.add(records.key(key))
     if len(persons) < AHEAD_FROM:
         return None
-    histories = stays.Histories(persons)
-    return histories, histories.read()
+    return stays.HistoriesAhead(persons)
 
 
 def _store(
-    chunks: Iterator[list], received: _Received, ahead: tuple | None = None
+    chunks: Iterator[list], received: _Received, ahead: stays.HistoriesAhead | None = None
 ) -> tuple[dict[str, int], dict | None]:
     """Store the batch's rows as they are read, in the database's pipeline (`records.pipeline`);
     if the database refuses them, store them row by row and refuse the rows it will not hold
@@ -199,13 +199,14 @@ def _store(
             # pull's answer may end in the middle of this transaction's changes.
             _keys_checked(at_once=True)
             with records.pipeline():
+                if ahead is not None:  # asked first, answered while the batch is read
+                    ahead.send()
                 for chunk in chunks:
                     for label, count in records.store(chunk).items():
                         counts[label] = counts.get(label, 0) + count
                 if ahead is not None:  # the travellers' state, while the database stores
-                    histories, past = ahead
                     crossings = [obj for obj in received.stored if type(obj) is Crossing]
-                    wanted = histories.derive(past, adding=crossings)
+                    wanted = ahead.derive(adding=crossings)
             _check_keys()
         return counts, wanted
     except IntegrityError:

@@ -106,3 +106,26 @@ def test_a_large_batch_logs_each_traveller_before_their_documents_and_crossings(
         holder = record["fields"].get("person_id")
         if holder and uuid.UUID(holder) in new:
             assert logged[uuid.UUID(holder)] < logged[uuid.UUID(record["id"])], record["model"]
+
+
+def test_a_large_batch_with_a_merged_traveller_is_derived_from_the_database(lost, monkeypatch):
+    """A traveller of the batch merged at headquarters: what was read ahead does not gather the
+    merged ones' crossings, so the state is derived again once the batch is stored."""
+    from bmis.crossings.models import PersonMerge
+
+    node, sent, keys, _expected = lost
+    held = Person.objects.filter(pk__in=keys).order_by("pk")[:2]
+    PersonMerge.objects.create(origin="HQ", person=held[0], into=held[1], reason="test")
+    ahead = []
+    derive = stays.HistoriesAhead.derive
+    monkeypatch.setattr(
+        stays.HistoriesAhead, "derive", lambda self, adding=(): ahead.append(derive(self, adding))
+        or ahead[-1]
+    )  # fmt: skip
+    assert node.post("/sync/push", batch(sent)).json()["refused"] == []
+    if push.connection.vendor == "postgresql":
+        assert ahead == [None]
+    after = state(keys)
+    stays.refresh_many(keys)
+    assert state(keys) == after
+    assert Person.objects.get(pk=held[0].pk).present is False  # merged away: nowhere
