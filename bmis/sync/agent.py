@@ -163,7 +163,7 @@ def push_batch(
     current = state()
     after = current.pushed_seq if after is None else after
     limit = PUSH_BATCH if limit is None else limit
-    changes = list(Change.objects.filter(seq__gt=after).order_by("seq")[:limit])
+    changes = outbox.changes(after, limit)
     if not changes:
         return None
     tables = by_table()
@@ -175,14 +175,13 @@ def push_batch(
         and change.table in tables
         and tables[change.table].pushed
     ]
-    rows = outbox.rows(own)
+    found = outbox.records_of(own)
     batch, size, weight, named, last, seen = [], 0, 0, 0, after, set()
     for change in changes:
         key = outbox.key(change)
-        if key in rows and key not in seen:
-            record = records.dump(rows[key])
+        if key in found and key not in seen:
+            record, carried = found[key]  # its attachments are sent before the batch, with it
             size += len(orjson.dumps(record))
-            carried = attachments.weight(rows[key])  # sent before the batch, with it
             weight, named = weight + carried, named + bool(carried)
             if batch and (
                 size > PUSH_BYTES
