@@ -5,7 +5,8 @@ Three figures, each against headquarters on a fresh PostgreSQL database behind
 
 1. Ingest: a large backlog of one post's crossings (--crossings, with their travellers,
    documents, shifts and audit events), in the batches the post's agent makes of its change log
-   (as `agent.push_batch`: `agent.PUSH_BATCH` changes a batch), stored in process through the
+   (as `agent.push_all` does for a backlog: `agent.PUSH_BATCH` changes in the first batch,
+   growing to `agent.PUSH_BATCH_MAX`), stored in process through the
    real path: `orjson.loads` of the body (as the view) then `services.push_receive`, which reads
    each record (`records.load`), stores the batch and derives the travellers' state: what the
    /sync/push view does once the request is authenticated; and where the time goes. Then the
@@ -31,12 +32,15 @@ log, and the batches made of it, are those of a counter's work.
 
     .venv/bin/python bench/sync.py                    # full size, 20 minutes
     .venv/bin/python bench/sync.py --crossings 20000 --week 5000 --posts 20
+    .venv/bin/python bench/sync.py --only ingest --profile ingest.prof   # cProfile's figures
 """
 
 import argparse
+import cProfile
 import itertools
 import json
 import os
+import pstats
 import shutil
 import statistics
 import subprocess
@@ -75,6 +79,7 @@ def main() -> None:
     parser.add_argument("--posts", type=int, default=100, help="Posts syncing at once (3).")
     parser.add_argument("--post-crossings", type=int, default=350, help="Each post's (3).")
     parser.add_argument("--only", choices=["ingest", "week", "posts"], help="Run one part.")
+    parser.add_argument("--profile", default="", help="cProfile's figures to here.")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--post", help=argparse.SUPPRESS)
     parser.add_argument("--url", help=argparse.SUPPRESS)
@@ -132,7 +137,7 @@ def work(node, role: str, args, **extra: str) -> dict:
     """Run the worker `role` in a process with `node`'s environment; return its figures."""
     env = {**node.env, "DJANGO_SETTINGS_MODULE": "config.settings", "DEBUG": "false"}
     command = [sys.executable, __file__, "--worker", role]
-    for name in ("crossings", "http_batches", "week", "posts", "post_crossings"):
+    for name in ("crossings", "http_batches", "week", "posts", "post_crossings", "profile"):
         command += [f"--{name.replace('_', '-')}", str(getattr(args, name))]
     for name, value in extra.items():
         command += [f"--{name}", value]
@@ -290,28 +295,32 @@ def recorded(post, crossings: int, *, run: int, chain: tuple[int, str]) -> Itera
 
 
 def agent_batches(changes: Iterator, *, epoch: int, after: int) -> Iterator[dict]:
-    """Yield the batches a node's agent makes of these changes, as `agent.push_batch` does:
-    PUSH_BATCH changes at most, each row once, as it is when the batch is made, cut short at
-    PUSH_BYTES. Without `waiting`, `oldest_waiting_at` and `lists`: see `bodies`."""
+    """Yield the batches a node's agent makes of these changes, as `agent.push_all` does for a
+    backlog on a quick link: PUSH_BATCH changes at most in the first, twice as many in each
+    next one up to PUSH_BATCH_MAX (`agent._next_limit`: round trips here take well under
+    `agent.QUICK`), each row once, as it is when the batch is made, cut short at PUSH_BYTES.
+    Without `waiting`, `oldest_waiting_at` and `lists`: see `bodies`."""
     from bmis.sync import agent
 
     pending: list[tuple] = []
+    limit = agent.PUSH_BATCH
     for seq, obj in enumerate(changes, start=after + 1):
         pending.append((seq, obj))
-        while len(pending) >= agent.PUSH_BATCH:
-            batch, pending = _batch(pending, epoch)
+        while len(pending) > limit:  # a full batch, and more waiting behind it
+            batch, pending = _batch(pending, epoch, limit)
             yield batch
+            limit = agent._next_limit(limit, {"waiting": len(pending)}, seconds=0.0)
     while pending:
-        batch, pending = _batch(pending, epoch)
+        batch, pending = _batch(pending, epoch, limit)
         yield batch
 
 
-def _batch(pending: list[tuple], epoch: int) -> tuple[dict, list]:
+def _batch(pending: list[tuple], epoch: int, limit: int) -> tuple[dict, list]:
     from bmis.sync import agent, records
 
     batch, size, seen, used = [], 0, set(), 0
     first = last = pending[0][0]
-    for seq, obj in pending[: agent.PUSH_BATCH]:
+    for seq, obj in pending[:limit]:
         key = (obj._meta.label, obj.pk)
         if key not in seen:
             record = records.dump(obj)
@@ -498,14 +507,17 @@ def ingest(args) -> dict:
         ("push._histories_ahead: the travellers' past, read", push, "_histories_ahead"),
         ("push._store: read and stored, pipelined, keys checked", push, "_store"),
         (f"{INSIDE}records.load, while the database stores", records, "load"),
-        (f"{INSIDE}stays.Histories.derive, while it stores", stays.Histories, "derive"),
+        (f"{INSIDE}stays.HistoriesAhead.derive, while it stores", stays.HistoriesAhead, "derive"),
         ("push.chain_advance", push, "chain_advance"),
         ("push.persons_merge_duplicates", push, "persons_merge_duplicates"),
         ("stays.derived_write: the travellers' state written", stays, "derived_write"),
         ("push.refresh_persons (small batches, merges)", push, "refresh_persons"),
     ])  # fmt: skip
     timings = []
+    profiler = cProfile.Profile() if args.profile else None
     with tqdm(total=counts["crossings"], desc="ingest", unit=" crossings", file=sys.stderr) as bar:
+        if profiler is not None:
+            profiler.enable()
         started = time.perf_counter()
         for data in made:
             begun = time.perf_counter()
@@ -517,6 +529,9 @@ def ingest(args) -> dict:
                 sys.exit(f"headquarters refused records: {answer['refused'][:3]}")
             bar.update(sum(r["model"] == "crossings.Crossing" for r in payload["records"]))
         seconds = time.perf_counter() - started
+    if profiler is not None:
+        profiler.disable()
+        profiler.dump_stats(args.profile)
     phases.stop()
     stored = Crossing.objects.filter(origin=INGEST_POST).count()
     if stored != counts["crossings"]:
@@ -716,11 +731,25 @@ def week_push(args) -> dict:
         (f"{INSIDE}batches made at the node (agent.push_batch)", agent, "push_batch"),
         (f"{INSIDE}sent, stored, answered (agent._call)", agent, "_call"),
     ])  # fmt: skip
+    profiles = []
+    if args.profile:  # the batches are made in a thread: each one's figures, added up after
+        read_after = agent._read_after
+
+        def profiled(*a, **k):
+            profiles.append(cProfile.Profile())
+            return profiles[-1].runcall(read_after, *a, **k)
+
+        agent._read_after = profiled
     with agent.single_agent():
         started = time.perf_counter()
         done = agent.push_all(until)
         seconds = time.perf_counter() - started
     phases.stop()
+    if profiles:
+        stats = pstats.Stats(profiles[0])
+        for profile in profiles[1:]:
+            stats.add(profile)
+        stats.dump_stats(args.profile)
     return {"push_seconds": round(seconds, 2), "requests": phases.calls.get(
                 f"{INSIDE}sent, stored, answered (agent._call)", 0),
             "pushed": done.pushed, "refused": len(done.refused), "waiting_changes": waiting,
