@@ -123,7 +123,7 @@ def test_a_node_reads_rows_into_the_records_dump_makes(settings):
     reference_load()
     generate(crossings=150, seed=3, end=datetime(2025, 9, 30, 16, tzinfo=ZoneInfo("UTC")))
     someone = Person.objects.filter(pk=Person.objects.first().pk)
-    someone.update(birth_date=None, given_names="ÉLODIE\n\t\"")  # a null date, text to escape
+    someone.update(birth_date=None, given_names='ÉLODIE\n\t"')  # a null date, text to escape
     read = set()
     for travels in TRAVELLING:
         if not travels.pushed:
