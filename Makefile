@@ -44,6 +44,7 @@ setup: install .env
 	$(MANAGE) load_reference
 	$(MANAGE) load_demo --password "$(DEMO_PASSWORD)"
 	$(MANAGE) demo_traffic --crossings 3000 --seed 1 --if-empty
+	$(MANAGE) stats_refresh
 	$(MANAGE) collectstatic --noinput --verbosity 0
 
 demo: setup

@@ -186,6 +186,7 @@ INSTALLED_APPS = [
     "bmis.crossings",
     "bmis.watchlist",
     "bmis.sync",
+    "bmis.stats",
 ]
 
 MIDDLEWARE = [
@@ -260,6 +261,8 @@ SESSION_COOKIE_SAMESITE = "Lax"
 BMIS_ENROLMENT_DAYS = env_int("BMIS_ENROLMENT_DAYS", 7)
 BMIS_CLOCK_TOLERANCE_SECONDS = env_int("BMIS_CLOCK_TOLERANCE_SECONDS", 300)
 BMIS_SILENT_HOURS = env_int("BMIS_SILENT_HOURS", 24)
+# Statistics: an export of more rows than this is built in the background (a progress bar).
+BMIS_STATS_EXPORT_ROWS = env_int("BMIS_STATS_EXPORT_ROWS", 5000)
 BMIS_SILENT_AFTER = timedelta(hours=BMIS_SILENT_HOURS)
 BMIS_SYNC_INTERVAL_SECONDS = env_int("BMIS_SYNC_INTERVAL_SECONDS", 60)
 
