@@ -9,6 +9,7 @@ urlpatterns = [
     path("crossings/", include("bmis.crossings.urls")),
     path("watchlists/", include("bmis.watchlist.urls")),
     path("sync/", include("bmis.sync.urls")),
+    path("stats/", include("bmis.stats.urls")),
     path("django-admin/", admin.site.urls),
 ]
 

@@ -33,6 +33,10 @@ INSPECTION_SUPERVISORS = frozenset({Role.SUPERVISOR, Role.POST_CHIEF})
 # administrators (the nation's).
 CROSSING_VIEWERS = POST_ROLES | frozenset({Role.ANALYST, Role.ADMIN})
 
+# Who reads the statistics: analysts and administrators (the nation's), post chiefs (their
+# post's).
+STATS_VIEWERS = frozenset({Role.ANALYST, Role.ADMIN, Role.POST_CHIEF})
+
 # Who reads the alert lists (headquarters), and who changes them.
 LIST_READERS = frozenset({Role.WATCHLIST_MANAGER, Role.ANALYST, Role.ADMIN})
 LIST_EDITORS = frozenset({Role.WATCHLIST_MANAGER})

@@ -10,6 +10,7 @@ from bmis.accounts.roles import (
     INSPECTION_SUPERVISORS,
     LIST_READERS,
     POST_ROLES,
+    STATS_VIEWERS,
     Role,
 )
 
@@ -23,6 +24,7 @@ NAVIGATION = [
     ("crossings:traveller_search", pgettext_lazy("navigation", "Travellers"), CROSSING_VIEWERS),
     ("crossings:in_country", pgettext_lazy("navigation", "In the country"), CROSSING_VIEWERS),
     ("crossings:cases", pgettext_lazy("navigation", "Cases"), CROSSING_VIEWERS),
+    ("stats:dashboard", pgettext_lazy("navigation", "Statistics"), STATS_VIEWERS),
     ("posts:post_list", pgettext_lazy("navigation", "Posts"), ALL_ROLES - POST_ROLES),
     ("accounts:user_list", pgettext_lazy("navigation", "Users"), {Role.ADMIN}),
     ("core:audit_list", pgettext_lazy("navigation", "Audit trail"), {Role.ADMIN}),

@@ -33,6 +33,8 @@ PAGES = {
         "/posts/PAP/counters/new/",
         "/crossings/secondary/",
         "/crossings/rules/",
+        "/stats/",
+        "/stats/reports/",
     ],
     "admin": [
         "/",
@@ -46,6 +48,9 @@ PAGES = {
         "/crossings/rules/new/",
         "/crossings/rules/VISITOR/",
         "/watchlists/",
+        "/stats/?start=2025-01-01&end=2025-12-31",
+        "/stats/?start=2025-12-31&end=2025-01-01",
+        "/stats/reports/",
         "/no-such-page/",
     ],
 }
