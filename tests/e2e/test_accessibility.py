@@ -51,6 +51,7 @@ PAGES = {
         "/stats/?start=2025-01-01&end=2025-12-31",
         "/stats/?start=2025-12-31&end=2025-01-01",
         "/stats/reports/",
+        "/stats/evaluation/?start=2025-01-01&end=2025-12-31",
         "/no-such-page/",
     ],
 }
