@@ -25,7 +25,7 @@ from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarC
 from reportlab.graphics.charts.linecharts import HorizontalLineChart
 from reportlab.graphics.shapes import Drawing, Rect, String
 from reportlab.graphics.widgets.markers import makeMarker
-from reportlab.lib.colors import HexColor
+from reportlab.lib.colors import Color, HexColor
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfbase.ttfonts import TTFont
@@ -124,13 +124,16 @@ def horizontal_bars(
     title: str,
     width: int = 640,
     height: int | None = None,
+    links: Sequence[str] | None = None,
 ) -> Drawing:
     """Return a ranked bar chart, first label at the top; its height grows with the labels.
 
-    A value of None (a withheld count) is left out rather than drawn as a zero.
+    A value of None (a withheld count) is left out rather than drawn as a zero. With `links`
+    (one a label), a click on a bar's row follows its link (`svg` makes them page links).
     """
-    if len(labels) != len(values):
-        raise ValueError("horizontal_bars needs one value per label")
+    if len(labels) != len(values) or (links is not None and len(links) != len(labels)):
+        raise ValueError("horizontal_bars needs one value (and one link) per label")
+    targets = dict(zip(labels, links, strict=True)) if links is not None else {}
     pairs = [
         (str(label), value)
         for label, value in zip(labels, values, strict=True)
@@ -159,6 +162,12 @@ def horizontal_bars(
     chart.categoryAxis.labels.boxAnchor, chart.categoryAxis.labels.dx = "e", -4
     _scale(chart.valueAxis, [value for _label, value in pairs])
     drawing.add(chart)
+    step = chart.height / len(pairs)
+    for row, (label, _value) in enumerate(reversed(pairs)):  # the bottom row first
+        if targets.get(label):
+            drawing.add(Rect(0, chart.y + row * step, width, step, strokeColor=None,
+                             fillColor=Color(1, 1, 1, alpha=0), hrefURL=targets[label],
+                             hrefTitle=label))  # fmt: skip
     return drawing
 
 
@@ -179,7 +188,13 @@ def svg(drawing: Drawing, *, title: str, description: str = "") -> str:
             root.remove(element)
     for element in root.iter():
         element.tag = _local(element.tag)
+        link = element.attrib.get(XLINK + "href") if element.tag == "a" else None
         _unstyle(element, prefix)
+        if link:  # a bar's row: the same link as its table's row, which is the one announced
+            element.attrib.pop("target", None)
+            element.attrib.update({"href": link, "hx-get": link, "hx-target": "#figures",
+                                   "hx-swap": "outerHTML", "hx-push-url": "true",
+                                   "tabindex": "-1", "aria-hidden": "true"})  # fmt: skip
     for name in ("width", "height", "version", "fill-rule"):
         root.attrib.pop(name, None)
     root.set("role", "img")
@@ -192,7 +207,16 @@ def svg(drawing: Drawing, *, title: str, description: str = "") -> str:
     desc_element.text = str(description or title)
     root.insert(0, desc_element)
     root.insert(0, title_element)
+    if root.find(".//a") is not None:
+        # Links in an image are not announced (WCAG 4.1.2): a chart of links is for the eye and
+        # the mouse; its table, with the same links, is what assistive technology reads.
+        for name in ("role", "aria-labelledby", "aria-describedby"):
+            root.attrib.pop(name)
+        root.set("aria-hidden", "true")
     return ET.tostring(root, encoding="unicode")
+
+
+XLINK = "{http://www.w3.org/1999/xlink}"
 
 
 def _unstyle(element: ET.Element, prefix: str) -> None:

@@ -8,11 +8,12 @@ after `STALE` without news it is shown as failed, and the user asks again.
 """
 
 import threading
+import time
 import traceback
 from collections.abc import Callable
 from datetime import timedelta
 
-from django.db import close_old_connections, connection, transaction
+from django.db import OperationalError, close_old_connections, connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from uuid6 import uuid7
@@ -21,6 +22,7 @@ from bmis.stats.models import Job
 
 STALE = timedelta(minutes=10)
 KEPT = timedelta(days=1)  # a finished job's file, then purged
+LOCKED_TRIES = 20
 BUILDERS: dict[str, Callable] = {}  # kind -> builder(job, progress) -> (body, filename, type)
 
 
@@ -69,9 +71,18 @@ def run(job_id) -> None:
 
 
 def _update(job: Job, **values) -> None:
+    """Save the job's progress. SQLite in shared-cache mode (the tests' in-memory database)
+    refuses a write while the waiting page reads the table: tried again a few times."""
     for name, value in values.items():
         setattr(job, name, value)
-    job.save(update_fields=[*values, "updated_at"])
+    for attempt in range(LOCKED_TRIES):
+        try:
+            job.save(update_fields=[*values, "updated_at"])
+            return
+        except OperationalError as exc:
+            if "locked" not in str(exc) or attempt == LOCKED_TRIES - 1:
+                raise
+            time.sleep(0.02 * (attempt + 1))
 
 
 def state_of(job: Job) -> str:

@@ -57,7 +57,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         sections.append({
             "by": by, "table": table,
             "rows": [{**row, "narrow": _narrowed(request, by, row["value"])} for row in table.rows],
-            "chart": _ranked_chart(table),
+            "chart": _ranked_chart(table, [_narrowed(request, by, r["value"]) for r in table.rows]),
             "csv": _query(request, export="csv", table=table.name),
             "xlsx": _query(request, export="xlsx", table=table.name),
         })  # fmt: skip
@@ -143,10 +143,14 @@ def _series_chart(table) -> str:
     return charts.svg(draw(labels, series, title=table.title), title=table.title)
 
 
-def _ranked_chart(table) -> str:
+def _ranked_chart(table, links: list[str]) -> str:
+    """The first `TOP` rows of a breakdown as bars, each bar's row a filter as its table's."""
     rows = table.rows[:TOP]
     drawing = charts.horizontal_bars(
-        [row["label"] for row in rows], [row["crossings"] for row in rows], title=table.title
+        [row["label"] for row in rows],
+        [row["crossings"] for row in rows],
+        title=table.title,
+        links=links[:TOP],
     )
     return charts.svg(drawing, title=table.title)
 

@@ -39,7 +39,7 @@ def test_an_analyst_sees_the_countrys_figures_and_every_breakdown(client, analys
     assert names[:2] == ["post", "post_kind"] and "nationality" in names
     html = answer.content.decode()
     assert html.count("<svg") >= len(names)  # a chart for each, with its table
-    assert 'role="img"' in html
+    assert html.count("<table") >= len(names)
 
 
 def test_a_row_narrows_the_figures_to_its_value(client, analyst, traffic):
