@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from uuid6 import uuid7
 
 from bmis.accounts.access import check_post, role_required
 from bmis.accounts.roles import INSPECTION_SUPERVISORS, POST_ROLES
@@ -166,7 +167,9 @@ def _inspection_context(request, shift, reading, data=None, link_person=None) ->
         person=link_person,
     )
     if data is None:
-        initial = {"submission": uuid.uuid4(), **initial_details(shift, inspection)}
+        # A UUIDv7 holds when it was made: the form's showing, right after the document was
+        # read. The record's creation less that is the transaction's time (stats.evaluation).
+        initial = {"submission": uuid7(), **initial_details(shift, inspection)}
         form = DecisionForm(initial=initial, shift=shift, inspection=inspection)
     else:
         form = DecisionForm(data, shift=shift, inspection=inspection)

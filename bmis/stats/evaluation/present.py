@@ -19,6 +19,10 @@ def figure(value, kind: str) -> str:
         return _("%(value)s %%") % {"value": _number(round(100 * value, 1), 1)}
     if kind == "hours":
         return pgettext("duration", "%(value)s h") % {"value": _number(round(value, 1), 1)}
+    if kind == "milliseconds":
+        return pgettext("duration", "%(value)s ms") % {"value": _number(round(value, 1), 1)}
+    if kind == "seconds":
+        return pgettext("duration", "%(value)s s") % {"value": _number(round(value, 1), 1)}
     if kind == "minutes":
         return pgettext("duration", "%(value)s min") % {"value": _number(round(value, 1), 1)}
     if kind == "rate":

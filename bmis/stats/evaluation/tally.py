@@ -8,7 +8,7 @@ posts' (`Tally.add`) and every figure of the report is computed the same way at 
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.utils.translation import gettext_lazy as _
 
@@ -38,7 +38,7 @@ FIELDS: list[tuple[str, object, Applies]] = [
 CROSSING_VALUES = (
     "id", "post_id", "origin", "officer_id", "shift_id", "at", "created_at", "direction",
     "corrects_id", "resolves_id", "override_by_id", "document_problems", "checks",
-    "document__mrz", "corrected_by__id", "corrected_by__void",
+    "document__mrz", "corrected_by__id", "corrected_by__void", "submission",
     *(name for name, _label, _applies in FIELDS),
 )  # fmt: skip
 CHECK_DIGIT = "check_digit"  # the problem code of domain.mrz for a failed check digit
@@ -71,6 +71,8 @@ class Tally:
     stale: int = 0
     undated: int = 0
     ages: list = field(default_factory=list)  # hours, one per dated screening
+    screening_ms: list = field(default_factory=list)  # one per timed screening
+    transaction_s: list = field(default_factory=list)  # one per record whose form was timed
     delays: list = field(default_factory=list)  # minutes, one per record received
     on_shifts: int = 0
     shift_hours: float = 0.0
@@ -120,6 +122,9 @@ def count_crossing(tally: Tally, row: dict, versions: dict, first: bool) -> None
         tally.corrected += 1
         tally.withdrawn += bool(row["corrected_by__void"])
     _count_screening(tally, row, versions)
+    took = transaction_seconds(row["submission"], row["created_at"])
+    if took is not None:
+        tally.transaction_s.append(took)
     if row["shift_id"] is not None:
         tally.on_shifts += 1
         tally.officer_records[row["officer_id"]] += 1
@@ -147,12 +152,29 @@ def _count_screening(tally: Tally, row: dict, versions: dict) -> None:
         return
     tally.screened += 1
     tally.stale += lists.get("level") == "warning"
+    took = (lists.get("details") or {}).get("ms")
+    if isinstance(took, int | float) and not isinstance(took, bool) and took >= 0:
+        tally.screening_ms.append(float(took))
     used = (lists.get("details") or {}).get("versions") or {}
     made = [versions.get((code, version)) for code, version in used.items()]
     if not made or None in made:
         tally.undated += 1
         return
     tally.ages.append(hours(row["at"] - max(made)))
+
+
+LONGEST_FORM = 4 * 3600  # seconds: a form left open longer was not one transaction
+
+
+def transaction_seconds(submission, created_at) -> float | None:
+    """The time from the decision form's showing (when its UUIDv7 submission id was made, right
+    after the document was read) to the record's creation, both by the post's clock; None for
+    a record whose id carries no time (before this was recorded) or a form left open."""
+    if submission is None or submission.version != 7:
+        return None
+    shown = datetime.fromtimestamp((submission.int >> 80) / 1000, tz=UTC)
+    seconds = (created_at - shown).total_seconds()
+    return seconds if 0 <= seconds <= LONGEST_FORM else None
 
 
 def hours(delta) -> float:

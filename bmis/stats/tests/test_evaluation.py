@@ -55,12 +55,20 @@ def typed():
     return from_manual(data, today=timezone.localdate())
 
 
-def record(officer, shift, reading, decision="admitted", **kwargs):
+def uuid7_at(moment: datetime) -> uuid.UUID:
+    """A UUIDv7 made at `moment` (RFC 9562 §5.7), as the counter's form id is."""
+    milliseconds = int(moment.timestamp() * 1000)
+    return uuid.UUID(int=(milliseconds << 80) | (7 << 76) | (0b10 << 62) | 12345)
+
+
+def record(officer, shift, reading, decision="admitted", *, shown=None, **kwargs):
+    """Record a decision; `shown`: seconds since its form was shown (a UUIDv7 form id)."""
     fields = {"mode": "air", "purpose": TravelPurpose.objects.get(code="tourism")}
+    when = timezone.now() - timedelta(seconds=shown) if shown is not None else None
     return services.crossing_record(
         officer=officer,
         shift=shift,
-        submission=uuid.uuid4(),
+        submission=uuid.uuid4() if when is None else uuid7_at(when),
         reading=reading,
         details=services.Details(**(fields | kwargs.pop("details", {}))),
         decision=decision,
@@ -86,11 +94,13 @@ def day(settings, pap, officer, supervisor, watchlist_manager):
     )  # fmt: skip
     made = hours_ago(30)
     WatchList.objects.filter(pk=watchlist.pk).update(updated_at=made)
-    b = record(officer, first, read(), details={"carrier": "AA", "flight": "AA123"})
+    b = record(officer, first, read(), details={"carrier": "AA", "flight": "AA123"}, shown=42)
     c = record(officer, first, typed())
     d = record(officer, first, broken(surname="PIERRE", number="AB1234567"), decision="referred")
     second = services.shift_open(officer=supervisor, counter=counters[1], direction="entry")
-    e = record(supervisor, second, broken(surname="JEAN", number="CD7654321"), override=True)
+    e = record(
+        supervisor, second, broken(surname="JEAN", number="CD7654321"), override=True, shown=90
+    )
     f = record(supervisor, second, read(surname="MARTIN", number="EF1111111"))
     officer2 = make_user("officer2", "officer", pap)
     third = services.shift_open(officer=officer2, counter=counters[2], direction="exit")
@@ -189,9 +199,19 @@ def test_it_divides_the_records_on_shifts_by_the_shift_hours(day):
 
 def test_what_is_not_recorded_says_so_instead_of_a_figure(day):
     report = evaluate(*period(), "PAP")
-    for key in ("screening_time", "transaction_time", "sync_delay"):  # sync: at HQ only
-        assert report[key].missing and report[key].values == {}
+    assert report["sync_delay"].missing and report["sync_delay"].values == {}  # at HQ only
     assert not report["completeness"].missing
+
+
+def test_it_times_the_screenings_and_the_transactions(day):
+    report = evaluate(*period(), "PAP")
+    screening = report["screening_time"].values
+    assert screening["timed"] == 6  # every screened record carries its time
+    assert 0 <= screening["p50"] <= screening["p95"] < 10_000
+    transaction = report["transaction_time"].values
+    assert transaction["timed"] == 2  # those whose form id is a UUIDv7; not the random ones
+    assert transaction["p50"] == pytest.approx(66, abs=2)  # 42 s and 90 s
+    assert transaction["p95"] == pytest.approx(87.6, abs=2)
 
 
 def test_percentiles_interpolate_as_percentile_cont():
@@ -310,7 +330,7 @@ def test_an_analyst_sees_the_country_post_by_post(analyst, day):
     html = call(analyst, start=start.isoformat(), end=end.isoformat()).content.decode()
     assert "the whole country" in html
     assert "Completeness of each field, by post" in html
-    assert "Not recorded by this version" in html
+    assert "Not available at a post" in html  # the sync delay: headquarters only
 
 
 @pytest.mark.parametrize(
