@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from bmis.crossings.models import Crossing, Person
 from bmis.posts.models import Post
-from bmis.stats.models import DIMENSIONS, Cursor, DayFlow, MonthFlow
+from bmis.stats.models import DIMENSIONS, SHAPES, Cursor, DayFlow, MonthFlow
 
 CHANGES = 5000  # changes read and counted in one transaction
 NAME = "flows"
@@ -83,11 +83,8 @@ def _refresh_once(limit: int) -> int:
         if not changes:
             return 0
         key = Crossing._meta.pk.to_python
-        counts = _counts([key(change.row_id) for change in changes])
-        _add(DayFlow, "day", counts)
-        months: Counter = Counter()
-        for (day, *cell), count in counts.items():
-            months[(day.replace(day=1), *cell)] += count
+        days, months = shaped(_counts([key(change.row_id) for change in changes]))
+        _add(DayFlow, "day", days)
         _add(MonthFlow, "month", months)
         last = changes[-1]
         cursor.txid, cursor.seq = last.txid, last.seq
@@ -123,6 +120,26 @@ def _counts(keys: list) -> Counter:
         if not row["void"]:
             counts[cell(row, persons, posts)] += 1
     return Counter({key: count for key, count in counts.items() if count})
+
+
+# For each shape, the positions of its dimensions in a cell (after the day).
+KEPT = [frozenset(DIMENSIONS.index(name) for name in shape) for shape in SHAPES]
+
+
+def shaped(counts: Counter) -> tuple[Counter, Counter]:
+    """Return the counts of every shape's cells, by day and by month: (shape, period, values)."""
+    days: Counter = Counter()
+    months: Counter = Counter()
+    for (day, *values), count in counts.items():
+        month = day.replace(day=1)
+        for shape, kept in enumerate(KEPT):
+            cell = tuple(value if i in kept else "" for i, value in enumerate(values))
+            days[(shape, day, *cell)] += count
+            months[(shape, month, *cell)] += count
+    return (
+        Counter({k: v for k, v in days.items() if v}),
+        Counter({k: v for k, v in months.items() if v}),
+    )
 
 
 def cell(row: dict, persons: dict, posts: dict) -> tuple:
@@ -164,7 +181,7 @@ def _add(model, period: str, counts: Counter) -> None:
         return
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
-    columns = [period, *DIMENSIONS]
+    columns = ["shape", period, *DIMENSIONS]
     names = ", ".join(quote(column) for column in columns)
     places = ", ".join(["%s"] * (len(columns) + 1))
     with connection.cursor() as cursor:

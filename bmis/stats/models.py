@@ -19,8 +19,20 @@ DIMENSIONS = ("post", "direction", "decision", "nationality", "sex", "age", "pur
               "carrier", "refusal", "overstay")  # fmt: skip
 
 
+# A cube holds its cells in several shapes: every dimension (shape 0), and projections on a few
+# of them, whose cells are fewer by far (a year by month of post, direction, decision and
+# nationality is some thousands of cells whatever the crossings' number, where every dimension
+# gives a cell for nearly every other crossing). A figure is read from the smallest shape that
+# holds the dimensions it filters and breaks down by (`queries`); a dimension a shape leaves
+# out is "" in its cells.
+BASE = ("post", "direction", "decision", "nationality")
+SHAPES = (DIMENSIONS, BASE, *((*BASE, name) for name in DIMENSIONS if name not in BASE))
+
+
 class Cube(models.Model):
-    """Crossings in force with the same values of every dimension, over a period."""
+    """Crossings in force with the same values of the dimensions of a shape, over a period."""
+
+    shape = models.PositiveSmallIntegerField(_("shape"), default=0)  # its index in `SHAPES`
 
     post = models.CharField(_("post"), max_length=10)  # Post.code
     direction = models.CharField(_("direction"), max_length=5)
@@ -49,7 +61,9 @@ class DayFlow(Cube):
     class Meta:
         verbose_name = _("crossings of a day")
         constraints = [
-            models.UniqueConstraint(fields=["day", *DIMENSIONS], name="stats_dayflow_cell")
+            models.UniqueConstraint(
+                fields=["shape", "day", *DIMENSIONS], name="stats_dayflow_shaped_cell"
+            )
         ]
 
 
@@ -59,7 +73,9 @@ class MonthFlow(Cube):
     class Meta:
         verbose_name = _("crossings of a month")
         constraints = [
-            models.UniqueConstraint(fields=["month", *DIMENSIONS], name="stats_monthflow_cell")
+            models.UniqueConstraint(
+                fields=["shape", "month", *DIMENSIONS], name="stats_monthflow_shaped_cell"
+            )
         ]
 
 

@@ -14,7 +14,7 @@ from django.db.models.functions import TruncMonth, TruncWeek, TruncYear
 
 from bmis.crossings.models import Decision, Direction
 from bmis.posts.models import Post
-from bmis.stats.models import DIMENSIONS, DayFlow, MonthFlow
+from bmis.stats.models import DIMENSIONS, SHAPES, DayFlow, MonthFlow
 
 GRAINS = ("day", "week", "month", "year")
 # What a breakdown can be by: the cubes' dimensions, and the post's type (air, sea, land, mobile).
@@ -64,10 +64,18 @@ EXITS = Sum("crossings", filter=Q(direction=Direction.EXIT), default=0)
 ALL = Sum("crossings", default=0)
 
 
+def shape_for(filters: Filters, *also: str) -> int:
+    """Return the smallest shape that holds the dimensions `filters` keep values of and
+    `also` (`SHAPES` go from the largest to the smallest; the full one holds all)."""
+    needed = {"post" if name == "post_kind" else name for name in (*filters.chosen(), *also)}
+    fits = [index for index, shape in enumerate(SHAPES) if needed <= set(shape)]
+    return min(fits, key=lambda index: len(SHAPES[index]))
+
+
 def totals(filters: Filters) -> dict[str, int]:
     """Entries, exits, net migration (entries less exits), refusals and referrals."""
     found = dict.fromkeys(("entries", "exits", "refused", "referred", "crossings"), 0)
-    for rows in _parts(filters):
+    for rows in _parts(filters, shape_for(filters, "direction", "decision")):
         part = rows.aggregate(
             entries=ENTRIES,
             exits=EXITS,
@@ -88,11 +96,12 @@ def breakdown(filters: Filters, by: str) -> list[dict]:
         raise ValueError(f"no breakdown by {by!r}")
     column = "post" if by == "post_kind" else by
     found: dict[str, dict] = defaultdict(lambda: {"entries": 0, "exits": 0, "crossings": 0})
-    for rows in _parts(filters):
+    kinds = _post_kinds() if by == "post_kind" else {}
+    for rows in _parts(filters, shape_for(filters, column, "direction")):
         for row in rows.values(column).annotate(entries=ENTRIES, exits=EXITS, crossings=ALL):
             value = row[column]
             if by == "post_kind":
-                value = _post_kinds().get(value, "")
+                value = kinds.get(value, "")
             for name in ("entries", "exits", "crossings"):
                 found[value][name] += row[name]
     rows = [{"value": value, **figures} for value, figures in found.items() if figures["crossings"]]
@@ -108,8 +117,12 @@ def series(filters: Filters, grain: str) -> list[dict]:
         start: {"period": start, "entries": 0, "exits": 0} for start in periods(filters, grain)
     }
     truncate = {"week": TruncWeek, "month": TruncMonth, "year": TruncYear}.get(grain)
-    parts = [_days(filters, filters.start, filters.end)] if grain in ("day", "week") else None
-    for rows in parts or _parts(filters):
+    shape = shape_for(filters, "direction")
+    if grain in ("day", "week"):
+        parts = [_days(filters, shape, filters.start, filters.end)]
+    else:
+        parts = _parts(filters, shape)
+    for rows in parts:
         period = "day" if rows.model is DayFlow else "month"
         key = truncate(period) if truncate else F(period)
         for row in rows.values(at=key).annotate(entries=ENTRIES, exits=EXITS):
@@ -146,29 +159,28 @@ def _next_month(day: date) -> date:
     return date(day.year + day.month // 12, day.month % 12 + 1, 1)
 
 
-def _parts(filters: Filters) -> list:
-    """Return the querysets whose rows make the period: its whole months from the months' cube,
-    the days before and after them from the days' cube."""
+def _parts(filters: Filters, shape: int) -> list:
+    """Return the querysets whose rows make the period, in cells of `shape`: its whole months
+    from the months' cube, the days before and after them from the days' cube."""
     first_whole = filters.start if filters.start.day == 1 else _next_month(filters.start)
     after_last = _next_month(filters.end) if (filters.end + timedelta(days=1)).day == 1 else None
     after_last = after_last or filters.end.replace(day=1)  # the month after the last whole one
     if first_whole >= after_last:
-        return [_days(filters, filters.start, filters.end)]
-    parts = [
-        _cells(MonthFlow.objects.filter(month__gte=first_whole, month__lt=after_last), filters)
-    ]
+        return [_days(filters, shape, filters.start, filters.end)]
+    months = MonthFlow.objects.filter(shape=shape, month__gte=first_whole, month__lt=after_last)
+    parts = [_cells(months, filters)]
     days = Q()
     if filters.start < first_whole:
         days |= Q(day__gte=filters.start, day__lt=first_whole)
     if after_last <= filters.end:
         days |= Q(day__gte=after_last, day__lte=filters.end)
     if days:
-        parts.append(_cells(DayFlow.objects.filter(days), filters))
+        parts.append(_cells(DayFlow.objects.filter(days, shape=shape), filters))
     return parts
 
 
-def _days(filters: Filters, start: date, end: date):
-    return _cells(DayFlow.objects.filter(day__gte=start, day__lte=end), filters)
+def _days(filters: Filters, shape: int, start: date, end: date):
+    return _cells(DayFlow.objects.filter(shape=shape, day__gte=start, day__lte=end), filters)
 
 
 def _cells(rows, filters: Filters):

@@ -8,6 +8,7 @@ amount of work a request (`CATCH_UP` transactions): the rest, if any, is said on
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -26,6 +27,7 @@ from bmis.stats import aggregate, charts, exports, figures, jobs, queries
 from bmis.stats.forms import FilterForm, ReportForm
 from bmis.stats.models import Job
 
+NOW_SECONDS = 60
 CATCH_UP = 4  # transactions of `aggregate.CHANGES` changes a request may count before it shows
 TOP = 15  # values a breakdown's chart shows
 SERIES_BARS = 62  # periods up to which the series is drawn as bars, as lines beyond
@@ -91,7 +93,14 @@ def _breakdowns(user, filters) -> list[str]:
 
 def _now(filters) -> dict:
     """Who is in the country today, and past their permitted stay (not figures of the period):
-    for a post, those who entered there."""
+    for a post, those who entered there. Counted over every traveller, so kept a minute
+    (`NOW_SECONDS`): they change by a few a minute, and the count takes longer as the records
+    grow."""
+    key = f"stats-now:{timezone.localdate()}:{','.join(sorted(filters.post))}"
+    return cache.get_or_set(key, lambda: _count_now(filters), NOW_SECONDS)
+
+
+def _count_now(filters) -> dict:
     people = Person.objects.present()
     overstaying = Person.objects.overstaying(timezone.localdate())
     if filters.post:

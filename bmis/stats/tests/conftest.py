@@ -1,6 +1,9 @@
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+import pytest
+from django.core.cache import cache
+
 from bmis.crossings.traffic import generate
 from bmis.reference.services import reference_load
 from bmis.stats import aggregate
@@ -17,3 +20,9 @@ def counted_traffic(crossings: int, seed: int) -> None:
     generate(crossings=crossings, seed=seed, end=END)
     settled()
     aggregate.refresh()
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """The dashboards keep a few figures a minute (`views.NOW_SECONDS`): not from a test before."""
+    cache.clear()
