@@ -77,7 +77,7 @@ class FilterForm(forms.Form):
         fields["mode"].choices = _choices(Mode.choices, _("All modes"))
         fields["refusal"].choices = _choices(_sorted(RefusalReason), _("All reasons"))
         fields["overstay"].choices = _choices(
-            [(code, code) for code, _low, _high in OVERSTAYS], _("Any")
+            [(code, code) for code, _low, _high in OVERSTAYS], _("Any length")
         )
         if user.role in POST_ROLES:  # a post chief sees their post only
             del fields["post"], fields["post_kind"]
@@ -91,7 +91,7 @@ class FilterForm(forms.Form):
             return data
         if end < start:
             raise forms.ValidationError(
-                _("The end of the period is before its start: choose an end after %(start)s.")
+                _("The end of the period is before its start: choose an end on or after %(start)s.")
                 % {"start": start.isoformat()},
                 code="order",
             )

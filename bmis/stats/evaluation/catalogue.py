@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from bmis.crossings.models import StayCase
 from bmis.posts.models import Post
@@ -84,7 +85,7 @@ def completeness(t: Tally) -> Indicator:
 def capture(t: Tally) -> Indicator:
     return Indicator(
         "capture",
-        _("Manual entries versus scans"),
+        _("Documents typed by hand or read from the zone"),
         _(
             "A document's first reading is the record that created the document's record: the "
             "machine readable zone is stored when it was read from the zone, and left empty when "
@@ -173,7 +174,7 @@ def cases(t: Tally) -> Indicator:
         [
             *(Measure(code.value, str(code.label)) for code in codes),
             Measure("total", _("All cases")),
-            Measure("open", _("Open")),
+            Measure("open", pgettext("case", "Open")),
             Measure("per_thousand", _("Per 1,000 records"), "rate"),
         ],
         {

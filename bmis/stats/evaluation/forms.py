@@ -55,7 +55,7 @@ class EvaluationForm(forms.Form):
             return data
         if end < start:
             raise forms.ValidationError(
-                _("The end of the period is before its start: choose an end after %(start)s.")
+                _("The end of the period is before its start: choose an end on or after %(start)s.")
                 % {"start": start.isoformat()},
                 code="order",
             )

@@ -15,7 +15,7 @@ INDICATORS = [
     ("entries", pgettext_lazy("border crossings", "Entries")),
     ("exits", pgettext_lazy("border crossings", "Exits")),
     ("net", _("Net migration (entries minus exits)")),
-    ("refusals", _("Refusals of entry")),
+    ("refusals", _("Refusals")),  # of entry or of exit
     ("referrals", _("Referrals to secondary inspection")),
     ("present", _("Travellers present at the end of the month")),
     ("overstayers", _("Travellers past their permitted stay")),
