@@ -26,7 +26,8 @@ DIMENSIONS = ("post", "direction", "decision", "nationality", "sex", "age", "pur
 # holds the dimensions it filters and breaks down by (`queries`); a dimension a shape leaves
 # out is "" in its cells.
 BASE = ("post", "direction", "decision", "nationality")
-SHAPES = (DIMENSIONS, BASE, *((*BASE, name) for name in DIMENSIONS if name not in BASE))
+FLOWS = ("post", "direction", "decision")  # totals and series by post: the fewest cells
+SHAPES = (DIMENSIONS, BASE, *((*BASE, name) for name in DIMENSIONS if name not in BASE), FLOWS)
 
 
 class Cube(models.Model):

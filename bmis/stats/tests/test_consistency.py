@@ -26,7 +26,7 @@ from bmis.crossings.traffic import generate
 from bmis.posts.models import Post
 from bmis.reference.services import reference_load
 from bmis.stats import aggregate, queries
-from bmis.stats.models import BASE, SHAPES
+from bmis.stats.models import BASE, FLOWS, SHAPES
 from bmis.stats.queries import BREAKDOWNS, GRAINS, Filters
 from bmis.sync import records, signing
 from bmis.sync.models import NodeLink
@@ -270,8 +270,9 @@ def test_periods_and_year_before():
 
 def test_a_figure_is_read_from_the_smallest_shape_that_holds_its_dimensions():
     whole = Filters(start=date(2025, 1, 1), end=date(2025, 12, 31))
-    assert SHAPES[queries.shape_for(whole, "direction", "decision")] == BASE
-    assert SHAPES[queries.shape_for(whole.narrowed(post_kind=("air",)), "direction")] == BASE
+    assert SHAPES[queries.shape_for(whole, "direction", "decision")] == FLOWS
+    assert SHAPES[queries.shape_for(whole, "nationality", "direction")] == BASE
+    assert SHAPES[queries.shape_for(whole.narrowed(post_kind=("air",)), "direction")] == FLOWS
     assert SHAPES[queries.shape_for(whole, "carrier", "direction")] == (*BASE, "carrier")
     narrowed = whole.narrowed(nationality=("USA",), age=("0-14",))
     assert SHAPES[queries.shape_for(narrowed, "age", "direction")] == (*BASE, "age")
