@@ -34,6 +34,16 @@ def _sorted(model) -> list[tuple[str, str]]:
     return sorted(((row.pk, row.label) for row in model.objects.all()), key=lambda p: p[1])
 
 
+def check_order(start, end) -> None:
+    """Refuse a period whose end comes before its start, saying what to choose."""
+    if end < start:
+        raise forms.ValidationError(
+            _("The end of the period is before its start: choose an end on or after %(start)s.")
+            % {"start": start.isoformat()},
+            code="order",
+        )
+
+
 class FilterForm(forms.Form):
     start = forms.DateField(
         label=_("From"), required=False, error_messages=DATE_ERRORS,
@@ -89,12 +99,7 @@ class FilterForm(forms.Form):
         start = data.get("start") or end - timedelta(days=DEFAULT_DAYS - 1)
         if "start" in self.errors or "end" in self.errors:
             return data
-        if end < start:
-            raise forms.ValidationError(
-                _("The end of the period is before its start: choose an end on or after %(start)s.")
-                % {"start": start.isoformat()},
-                code="order",
-            )
+        check_order(start, end)
         if (end - start).days >= MAX_DAYS:
             raise forms.ValidationError(
                 _("Choose a period of twenty years at most."), code="too_long"

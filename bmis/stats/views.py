@@ -167,10 +167,12 @@ def _ranked_chart(table, links: list[str]) -> str:
 def _export(request, filters, grain, kind: str, name: str) -> HttpResponse:
     """The table `name` (or all of them, in Excel) as a file; audited: figures leave the
     system."""
-    tables = [figures.series_table(filters, grain)]
-    tables += [figures.breakdown_table(filters, by) for by in _breakdowns(request.user, filters)]
-    tables.append(figures.hits_table(filters))
-    chosen = tables if name == "all" else [t for t in tables if t.name == name]
+    builders = {f"by_{grain}": lambda: figures.series_table(filters, grain)}
+    for by in _breakdowns(request.user, filters):
+        builders[f"by_{by}"] = lambda by=by: figures.breakdown_table(filters, by)
+    builders["hits_by_list"] = lambda: figures.hits_table(filters)
+    wanted = builders if name == "all" else [name] if name in builders else []
+    chosen = [builders[table]() for table in wanted]
     if not chosen or kind not in ("csv", "xlsx") or (kind == "csv" and len(chosen) > 1):
         raise Http404(_("There is no such table to export."))
     title = _("Crossings from %(start)s to %(end)s") % {

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bmis.accounts.roles import POST_ROLES
 from bmis.posts.models import Post
+from bmis.stats.forms import check_order
 
 MAX_YEARS = 5
 DATE_ERRORS = {"invalid": _("Enter a real date, as 2025-12-31.")}
@@ -53,12 +54,7 @@ class EvaluationForm(forms.Form):
         start, end = data.get("start"), data.get("end")
         if start is None or end is None:
             return data
-        if end < start:
-            raise forms.ValidationError(
-                _("The end of the period is before its start: choose an end on or after %(start)s.")
-                % {"start": start.isoformat()},
-                code="order",
-            )
+        check_order(start, end)
         if end >= years_after(start, MAX_YEARS):
             raise forms.ValidationError(
                 _("Choose a period of five years at most."), code="too_long"

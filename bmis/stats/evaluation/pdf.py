@@ -4,11 +4,11 @@ import io
 
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
+from reportlab.platypus import Paragraph, Spacer
 
 from bmis.stats.evaluation.indicators import Evaluation
 from bmis.stats.evaluation.present import Shown, shown
-from bmis.stats.report.layout import MARGIN, PAGE, numbered_canvas, pdf_table, pdf_text, styles
+from bmis.stats.report.layout import document, numbered_canvas, pdf_table, pdf_text, styles
 from bmis.stats.tables import Column, Table
 
 PER_TABLE = 5  # figures per post table: wider indicators are split, the post repeated
@@ -36,17 +36,7 @@ def evaluation_pdf(evaluation: Evaluation) -> bytes:
     """Return the evaluation as PDF bytes, written in the active language."""
     style = styles()
     buffer = io.BytesIO()
-    document = SimpleDocTemplate(
-        buffer,
-        pagesize=PAGE,
-        leftMargin=MARGIN,
-        rightMargin=MARGIN,
-        topMargin=MARGIN,
-        bottomMargin=MARGIN,
-        title=f"{title()} - {scope_text(evaluation)}",
-        author="OpenBMIS",
-        creator="OpenBMIS",
-    )
+    pages = document(buffer, f"{title()} - {scope_text(evaluation)}")
     generated = formats.date_format(timezone.localtime(evaluation.generated_at), "DATETIME_FORMAT")
     story = [
         Paragraph(pdf_text(title()), style["title"]),
@@ -63,7 +53,7 @@ def evaluation_pdf(evaluation: Evaluation) -> bytes:
     for indicator in evaluation.indicators:
         story += _section(shown(indicator), style)
     footer = f"OpenBMIS · {title()} · {evaluation.start.isoformat()} / {evaluation.end.isoformat()}"
-    document.build(story, canvasmaker=numbered_canvas(footer))
+    pages.build(story, canvasmaker=numbered_canvas(footer))
     return buffer.getvalue()
 
 

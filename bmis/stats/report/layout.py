@@ -11,7 +11,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Paragraph, TableStyle
+from reportlab.platypus import Paragraph, SimpleDocTemplate, TableStyle
 from reportlab.platypus import Table as PdfTable
 
 from bmis.stats.charts import BOLD, FONT, register_fonts
@@ -25,6 +25,14 @@ HEADER_FILL = colors.HexColor("#E8EEF4")
 BAND_FILL = colors.HexColor("#F6F6F6")
 RULE = colors.HexColor("#777777")
 INK = colors.HexColor("#222222")
+
+
+def document(buffer, title: str, lang: str | None = None) -> SimpleDocTemplate:
+    """Return the A4 document every statistical PDF is laid out on, writing to `buffer`."""
+    return SimpleDocTemplate(
+        buffer, pagesize=PAGE, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
+        bottomMargin=MARGIN, title=title, author="OpenBMIS", creator="OpenBMIS", lang=lang,
+    )  # fmt: skip
 
 
 def styles() -> dict[str, ParagraphStyle]:

@@ -12,15 +12,14 @@ from django.utils import formats, timezone, translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
-from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer
+from reportlab.platypus import KeepTogether, Paragraph, Spacer
 
 from bmis.stats import charts
 from bmis.stats.report.figures import INDICATORS, NATIONAL_SCOPE, MonthlyFigures, change
 from bmis.stats.report.layout import (
     FRAME_WIDTH,
-    MARGIN,
     NOT_AVAILABLE,
-    PAGE,
+    document,
     number,
     numbered_canvas,
     pdf_table,
@@ -42,18 +41,7 @@ def monthly_pdf(figures: MonthlyFigures, *, lang: str) -> bytes:
         month = capfirst(formats.date_format(figures.month, "YEAR_MONTH_FORMAT"))
         scope = _("Haiti") if figures.scope == NATIONAL_SCOPE else figures.scope
         buffer = io.BytesIO()
-        document = SimpleDocTemplate(
-            buffer,
-            pagesize=PAGE,
-            leftMargin=MARGIN,
-            rightMargin=MARGIN,
-            topMargin=MARGIN,
-            bottomMargin=MARGIN,
-            title=f"{title} - {month} - {scope}",
-            author="OpenBMIS",
-            creator="OpenBMIS",
-            lang=lang,
-        )
+        pages = document(buffer, f"{title} - {month} - {scope}", lang=lang)
         story = [
             *_title_block(figures, style, title, month, scope),
             *_summary(figures, style),
@@ -62,7 +50,7 @@ def monthly_pdf(figures: MonthlyFigures, *, lang: str) -> bytes:
         for table in figures.tables:
             story += _table_section(table, style)
         story += _method(figures, style)
-        document.build(story, canvasmaker=numbered_canvas(f"OpenBMIS · {title} · {month}"))
+        pages.build(story, canvasmaker=numbered_canvas(f"OpenBMIS · {title} · {month}"))
         return buffer.getvalue()
 
 
