@@ -20,6 +20,7 @@ cubes (`manage.py stats_refresh --rebuild`).
 
 from collections import Counter
 from datetime import date
+from operator import itemgetter
 
 import orjson
 from django.db import connection, transaction
@@ -123,18 +124,24 @@ def _counts(keys: list) -> Counter:
     return Counter({key: count for key, count in counts.items() if count})
 
 
-# For each shape, the positions of its dimensions in a cell (after the day).
-KEPT = [frozenset(DIMENSIONS.index(name) for name in shape) for shape in SHAPES]
+# For each shape, what takes its cell's values from a crossing's (day, *values, ""): each
+# dimension it keeps, and the last item, "", for each it leaves out.
+_BLANK = len(DIMENSIONS) + 1
+PROJECTIONS = [
+    (index, itemgetter(*(i + 1 if name in shape else _BLANK for i, name in enumerate(DIMENSIONS))))
+    for index, shape in enumerate(SHAPES)
+]
 
 
 def shaped(counts: Counter) -> tuple[Counter, Counter]:
     """Return the counts of every shape's cells, by day and by month: (shape, period, values)."""
     days: Counter = Counter()
     months: Counter = Counter()
-    for (day, *values), count in counts.items():
+    for key, count in counts.items():
+        day, key = key[0], (*key, "")
         month = day.replace(day=1)
-        for shape, kept in enumerate(KEPT):
-            cell = tuple(value if i in kept else "" for i, value in enumerate(values))
+        for shape, project in PROJECTIONS:
+            cell = project(key)
             days[(shape, day, *cell)] += count
             months[(shape, month, *cell)] += count
     return (

@@ -24,10 +24,19 @@ DIMENSIONS = ("post", "direction", "decision", "nationality", "sex", "age", "pur
 # nationality is some thousands of cells whatever the crossings' number, where every dimension
 # gives a cell for nearly every other crossing). A figure is read from the smallest shape that
 # holds the dimensions it filters and breaks down by (`queries`); a dimension a shape leaves
-# out is "" in its cells.
+# out is "" in its cells. The flows (post, direction, decision) with one more dimension other
+# than nationality serve the country's breakdowns: their cells are bounded by the few values of
+# that dimension, where the base's grow with the nationalities seen.
 BASE = ("post", "direction", "decision", "nationality")
 FLOWS = ("post", "direction", "decision")  # totals and series by post: the fewest cells
-SHAPES = (DIMENSIONS, BASE, *((*BASE, name) for name in DIMENSIONS if name not in BASE), FLOWS)
+OTHERS = tuple(name for name in DIMENSIONS if name not in BASE)
+SHAPES = (
+    DIMENSIONS,
+    BASE,
+    *((*BASE, name) for name in OTHERS),
+    FLOWS,
+    *((*FLOWS, name) for name in OTHERS),  # appended: a shape's index is kept in its cells
+)
 
 
 class Cube(models.Model):

@@ -273,7 +273,9 @@ def test_a_figure_is_read_from_the_smallest_shape_that_holds_its_dimensions():
     assert SHAPES[queries.shape_for(whole, "direction", "decision")] == FLOWS
     assert SHAPES[queries.shape_for(whole, "nationality", "direction")] == BASE
     assert SHAPES[queries.shape_for(whole.narrowed(post_kind=("air",)), "direction")] == FLOWS
-    assert SHAPES[queries.shape_for(whole, "carrier", "direction")] == (*BASE, "carrier")
+    assert SHAPES[queries.shape_for(whole, "carrier", "direction")] == (*FLOWS, "carrier")
+    by_nationality = whole.narrowed(nationality=("USA",))
+    assert SHAPES[queries.shape_for(by_nationality, "carrier", "direction")] == (*BASE, "carrier")
     narrowed = whole.narrowed(nationality=("USA",), age=("0-14",))
     assert SHAPES[queries.shape_for(narrowed, "age", "direction")] == (*BASE, "age")
     assert queries.shape_for(whole.narrowed(sex=("F",)), "age") == 0  # every dimension
