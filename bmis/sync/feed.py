@@ -3,9 +3,9 @@
 The cursor is `(txid, seq)` of the last change sent. On PostgreSQL change numbers are taken out
 of commit order (a transaction that began earlier may commit later, with smaller numbers), so
 "seq greater than the last one" would skip rows. Only changes of transactions older than every
-transaction still running (`pg_snapshot_xmin(pg_current_snapshot())`) are served, in
-`(txid, seq)` order: nothing can later commit before the cursor. On SQLite writers are serialised
-and `txid` is 0: the cursor is the number alone.
+transaction still running in this database are served, in `(txid, seq)` order: nothing can later
+commit before the cursor. On SQLite writers are serialised and `txid` is 0: the cursor is the
+number alone.
 
 A post receives what headquarters owns (reference data, posts and counters, accounts, stay
 rules, lists and their entries) and what the other posts recorded (travellers, documents, shifts,
@@ -33,11 +33,33 @@ from bmis.sync.registry import SHARED, by_table
 BATCH = 1000
 
 
+# The oldest transaction still running, as `pg_snapshot_xmin(pg_current_snapshot())` gives it,
+# but for those known to run in another database of the server: they cannot write this one's
+# change log, and a load, a restore or a test run there must not hold the posts' pulls and the
+# statistics back. A running transaction whose database is not known (a prepared one, a backend
+# that began after `pg_stat_activity` was read, a role not allowed to see it) still counts.
+HORIZON = """
+    SELECT coalesce(
+        (
+            SELECT min(running) FROM pg_snapshot_xip(snapshot) AS running
+            WHERE NOT EXISTS (
+                SELECT FROM pg_stat_activity AS activity
+                WHERE activity.backend_xid = xid(running)
+                AND activity.datname <> current_database()
+            )
+        ),
+        pg_snapshot_xmax(snapshot)
+    )::text::bigint
+    FROM pg_current_snapshot() AS snapshot
+"""
+
+
 def _horizon() -> int | None:
+    """Below it, every transaction of this database has ended (None on SQLite)."""
     if connection.vendor != "postgresql":
         return None
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint")
+        cursor.execute(HORIZON)
         return cursor.fetchone()[0]
 
 
@@ -76,7 +98,7 @@ def _after(txid: int, seq: int):
 
 def held_back(txid: int, seq: int, horizon: int | None) -> bool:
     """Whether committed changes after the cursor wait behind a transaction still running, at
-    or above `horizon` (on PostgreSQL; a long one anywhere on the server holds it back)."""
+    or above `horizon` (on PostgreSQL; a long one in this database holds it back)."""
     return horizon is not None and _after(txid, seq).filter(txid__gte=horizon).exists()
 
 

@@ -40,9 +40,10 @@ def link(oua, node_key):
 
 
 def settled():
-    """Wait until headquarters may serve every committed change. On PostgreSQL the horizon is
-    the server's (`feed._horizon`): another database's writer, in a test run beside this one,
-    holds it back for a moment. Inside a test's own transaction nothing is committed: no wait."""
+    """Wait until headquarters may serve every committed change. On PostgreSQL a writer still
+    running in the test's database (a live server's request, a thread) holds the horizon
+    (`feed._horizon`) back for a moment. Inside a test's own transaction nothing is committed:
+    no wait."""
     last = Change.objects.aggregate(last=Max("txid"))["last"] or 0
     deadline = time.monotonic() + 60
     while not connection.in_atomic_block and time.monotonic() < deadline:

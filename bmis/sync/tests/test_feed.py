@@ -85,3 +85,31 @@ def test_a_rebuild_is_told_what_a_running_transaction_holds_back(oua):
     answer = feed.pull_serve(link=link, cursor={}, restoring=True)
     assert not answer["held"]
     assert {"LONG", "LATER"} <= {r["id"] for r in answer["records"]}
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite has one database a file")
+@pytest.mark.django_db(transaction=True)
+def test_a_transaction_running_in_another_database_of_the_server_holds_nothing_back():
+    """A load, a restore or a test run in another database cannot write this change log: the
+    posts' pulls and the statistics do not wait for it (one in this database, above, does)."""
+    import psycopg
+
+    server = connection.settings_dict
+    other = psycopg.connect(
+        host=server["HOST"],
+        port=server["PORT"],
+        user=server["USER"],
+        password=server["PASSWORD"] or None,
+        dbname="postgres",
+    )
+    try:
+        running = other.execute("SELECT pg_current_xact_id()::text::bigint").fetchone()[0]
+        # Committed after the other one began:
+        TravelPurpose.objects.create(code="AFTER", name_fr="x", name_en="x", name_ht="x",
+                                     name_es="x")  # fmt: skip
+        change = Change.objects.get(table="reference_travelpurpose", row_id="AFTER")
+        assert change.txid > running
+        assert feed._horizon() > change.txid
+        assert change.seq in {c.seq for c in feed.changes_after(0, 0, limit=10**6)}
+    finally:
+        other.close()
