@@ -11,7 +11,8 @@ class Command(BaseCommand):
     help = (
         "Count the crossings recorded or received since the last run into the statistics "
         "(the dashboards also do it, a little at a time, when they are opened). --loop runs "
-        "as a service; --rebuild counts every crossing again from the start."
+        "as a service; --rebuild counts every crossing again from the start (as the first run "
+        "does when the statistics were never counted)."
     )
 
     def add_arguments(self, parser):
@@ -23,6 +24,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, rebuild: bool, loop: bool, every: float, **options):
         verbose = options["verbosity"] >= 1
+        rebuild = rebuild or aggregate.never_counted()
         while True:
             started = time.monotonic()
             counted = aggregate.rebuild() if rebuild else aggregate.refresh()
