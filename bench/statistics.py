@@ -62,6 +62,7 @@ def main() -> None:
     parser.add_argument("--load", choices=["copy", "demo_traffic"], default="copy")
     parser.add_argument("--repeat", type=int, default=20, help="Pages timed on the cubes.")
     parser.add_argument("--plain-repeat", type=int, default=5, help="Pages by the plain query.")
+    parser.add_argument("--only", help="Time only the views whose name holds this text.")
     args = parser.parse_args()
     sys.stdout.reconfigure(line_buffering=True)
     name = args.database or f"openbmis_stats_{uuid.uuid4().hex[:12]}"
@@ -125,6 +126,8 @@ def run(args, name: str) -> dict:
     log(f"{Crossing.objects.count():,} crossings from {first} to {last}")
     found["views"] = []
     for view in views(last):
+        if args.only and args.only not in view["name"]:
+            continue
         log(f"view: {view['name']}")
         cubes = measure(cube_sections(view), args.repeat)
         plain = measure(plain_sections(view), args.plain_repeat)

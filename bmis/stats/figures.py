@@ -51,26 +51,28 @@ GRAIN_HEADINGS = {
 }
 
 
-def labels(by: str) -> dict[str, str]:
-    """Return what each value of dimension `by` is called, in the active language."""
+def labels(by: str, values=None) -> dict[str, str]:
+    """Return what each value of dimension `by` is called, in the active language (of
+    `values` only, where they are given: a year's nationalities are some tens of the world's)."""
     found: dict = {
         "post": lambda: dict(Post.objects.values_list("code", "name")),
         "post_kind": lambda: dict(PostType.choices),
         "direction": lambda: dict(Direction.choices),
         "decision": lambda: dict(Decision.choices),
-        "nationality": lambda: named(Country),
+        "nationality": lambda: named(Country, values),
         "sex": lambda: dict(Sex.choices),
-        "purpose": lambda: named(TravelPurpose),
+        "purpose": lambda: named(TravelPurpose, values),
         "mode": lambda: dict(Mode.choices),
-        "refusal": lambda: named(RefusalReason),
+        "refusal": lambda: named(RefusalReason, values),
     }.get(by, dict)()
     return {value: str(label) for value, label in found.items()}
 
 
-def named(model) -> dict[str, str]:
+def named(model, codes=None) -> dict[str, str]:
     """Return the name of each row of a reference table (`reference.Named`) in the active
-    language, by its code."""
-    return {row.pk: row.label for row in model.objects.all()}
+    language, by its code (of `codes` only, where they are given)."""
+    rows = model.objects.all() if codes is None else model.objects.filter(pk__in=codes)
+    return {row.pk: row.label for row in rows}
 
 
 def label(names: dict[str, str], value: str) -> str:
@@ -93,11 +95,12 @@ def breakdown_table(filters: Filters, by: str) -> Table:
         filters = filters.narrowed(decision=("refused",))
     if by == "overstay" and not filters.overstay:  # the exits after an overstay only
         filters = filters.narrowed(overstay=tuple(code for code, _low, _high in OVERSTAYS))
-    names = labels(by)
+    found = queries.breakdown(filters, by)
+    names = labels(by, {row["value"] for row in found})
     rows = [
         {"value": row["value"], "label": label(names, row["value"]), "entries": row["entries"],
          "exits": row["exits"], "crossings": row["crossings"]}
-        for row in queries.breakdown(filters, by)
+        for row in found
     ]  # fmt: skip
     return Table(
         name=f"by_{by}",

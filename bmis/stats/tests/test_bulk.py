@@ -69,3 +69,17 @@ def test_counting_nothing_at_once_leaves_empty_cubes_and_a_cursor():
     assert bulk.count_all() == 0
     assert not DayFlow.objects.exists() and not MonthFlow.objects.exists()
     assert not aggregate.never_counted()
+
+
+def test_the_first_run_of_the_command_counts_everything_at_once_and_vacuums():
+    from django.core.management import call_command
+
+    reference_load()
+    generate(crossings=80, seed=23, end=END)
+    settled()
+    assert aggregate.never_counted()
+    call_command("stats_refresh", verbosity=0)  # never counted: at once, then VACUUM ANALYZE
+    assert not aggregate.never_counted() and aggregate.waiting() == 0
+    counted = cells()
+    aggregate.rebuild()
+    assert cells() == counted

@@ -3,6 +3,7 @@
 import time
 
 from django.core.management.base import BaseCommand
+from django.db import connection
 
 from bmis.stats import aggregate
 
@@ -28,6 +29,10 @@ class Command(BaseCommand):
         while True:
             started = time.monotonic()
             counted = aggregate.rebuild() if rebuild else aggregate.refresh()
+            if rebuild and connection.vendor == "postgresql" and not connection.in_atomic_block:
+                # The cubes' old cells are dead rows now, and still in their indexes.
+                with connection.cursor() as cursor:
+                    cursor.execute("VACUUM ANALYZE stats_dayflow, stats_monthflow")
             rebuild = False
             if verbose and (counted or not loop):
                 self.stdout.write(
