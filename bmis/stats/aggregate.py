@@ -32,6 +32,7 @@ from bmis.posts.models import Post
 from bmis.stats.models import DIMENSIONS, SHAPES, Cursor, DayFlow, MonthFlow
 
 CHANGES = 5000  # changes read and counted in one transaction
+BULK_BACKLOG = 50_000  # below it, a backlog is counted a batch at a time (`far_behind`)
 NAME = "flows"
 # Age at the date of crossing, in the groups of the UN's recommendations on statistics of
 # international migration (Rev. 1, 1998, table 3 uses five-year groups; these are their sums).
@@ -79,10 +80,16 @@ def rebuild() -> int:
     return refresh()
 
 
-def never_counted() -> bool:
-    """Whether the cubes have never been counted (a new node, or a migration emptied them):
-    on PostgreSQL `rebuild` then counts a large backlog far faster than `refresh`."""
-    return not Cursor.objects.filter(name=NAME).exists()
+def far_behind() -> bool:
+    """Whether, on PostgreSQL, counting everything again at once (`rebuild`, by `bulk`) is
+    quicker than counting what waits a batch at a time: the cubes were never counted (a new
+    headquarters, or a migration emptied them), or more waits than a twentieth of what was
+    counted (a batch at a time costs some twenty times as much a crossing or more:
+    `docs/benchmarks.md`, "Statistics")."""
+    if connection.vendor != "postgresql":
+        return False
+    cursor = Cursor.objects.filter(name=NAME).first()
+    return cursor is None or waiting() > max(BULK_BACKLOG, cursor.counted // 20)
 
 
 def _refresh_once(limit: int) -> int:

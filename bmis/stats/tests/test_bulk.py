@@ -49,7 +49,7 @@ def test_counting_everything_at_once_gives_the_cells_of_counting_a_batch_at_a_ti
     by_batches = cells()
     assert len(by_batches[0]) > 1000
 
-    assert aggregate.never_counted() is False
+    assert aggregate.far_behind() is False
     counted = aggregate.rebuild()  # on PostgreSQL: `bulk.count_all`, then the rest
     assert counted == Cursor.objects.get().counted > 400
     assert cells() == by_batches
@@ -68,7 +68,7 @@ def test_counting_everything_at_once_gives_the_cells_of_counting_a_batch_at_a_ti
 def test_counting_nothing_at_once_leaves_empty_cubes_and_a_cursor():
     assert bulk.count_all() == 0
     assert not DayFlow.objects.exists() and not MonthFlow.objects.exists()
-    assert not aggregate.never_counted()
+    assert not aggregate.far_behind()
 
 
 def test_the_first_run_of_the_command_counts_everything_at_once_and_vacuums():
@@ -77,9 +77,23 @@ def test_the_first_run_of_the_command_counts_everything_at_once_and_vacuums():
     reference_load()
     generate(crossings=80, seed=23, end=END)
     settled()
-    assert aggregate.never_counted()
+    assert aggregate.far_behind()
     call_command("stats_refresh", verbosity=0)  # never counted: at once, then VACUUM ANALYZE
-    assert not aggregate.never_counted() and aggregate.waiting() == 0
+    assert not aggregate.far_behind() and aggregate.waiting() == 0
     counted = cells()
     aggregate.rebuild()
     assert cells() == counted
+
+
+def test_a_backlog_larger_than_a_twentieth_of_what_was_counted_is_far_behind(monkeypatch):
+    reference_load()
+    generate(crossings=100, seed=24, end=END)
+    settled()
+    aggregate.refresh()
+    monkeypatch.setattr(aggregate, "BULK_BACKLOG", 3)
+    generate(crossings=4, seed=25, end=END)  # 4 waiting of 104 crossings: under a twentieth
+    settled()
+    assert aggregate.waiting() == 4 and not aggregate.far_behind()
+    generate(crossings=8, seed=26, end=END)
+    settled()
+    assert aggregate.waiting() == 12 and aggregate.far_behind()

@@ -12,8 +12,8 @@ class Command(BaseCommand):
     help = (
         "Count the crossings recorded or received since the last run into the statistics "
         "(the dashboards also do it, a little at a time, when they are opened). --loop runs "
-        "as a service; --rebuild counts every crossing again from the start (as the first run "
-        "does when the statistics were never counted)."
+        "as a service; --rebuild counts every crossing again from the start (as a run does on "
+        "PostgreSQL when the statistics were never counted, or are far behind)."
     )
 
     def add_arguments(self, parser):
@@ -25,9 +25,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, rebuild: bool, loop: bool, every: float, **options):
         verbose = options["verbosity"] >= 1
-        rebuild = rebuild or aggregate.never_counted()
         while True:
             started = time.monotonic()
+            rebuild = rebuild or aggregate.far_behind()
             counted = aggregate.rebuild() if rebuild else aggregate.refresh()
             if rebuild and connection.vendor == "postgresql" and not connection.in_atomic_block:
                 # The cubes' old cells are dead rows now, and still in their indexes.
