@@ -156,10 +156,10 @@ def shaped(counts: Counter) -> tuple[Counter, Counter]:
     days: Counter = Counter()
     months: Counter = Counter()
     for key, count in counts.items():
-        day, key = key[0], (*key, "")
+        day, padded = key[0], (*key, "")
         month = day.replace(day=1)
         for shape, project in PROJECTIONS:
-            cell = project(key)
+            cell = project(padded)
             days[(shape, day, *cell)] += count
             months[(shape, month, *cell)] += count
     return (
